@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace Strata.Engine.Blobs;
+
+/// <summary>
+/// An object's bytes on their way in. Small bodies stay in a pooled buffer and are stored inline in the
+/// metadata row (one WAL fsync for a whole batch of them); larger ones spill to a blob file that is
+/// fsynced, with its directory, before the metadata commit that makes it visible. Disposing a draft
+/// that was not committed removes its file.
+/// </summary>
+internal sealed class BlobDraft : IAsyncDisposable
+{
+    private readonly BlobStore _store;
+    private readonly int _inlineThreshold;
+    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private byte[]? _buffer;
+    private int _buffered;
+    private FileStream? _file;
+    private string? _blobId;
+    private bool _kept;
+
+    public BlobDraft(BlobStore store, int inlineThreshold)
+    {
+        _store = store;
+        _inlineThreshold = inlineThreshold;
+        _buffer = inlineThreshold > 0 ? ArrayPool<byte>.Shared.Rent(inlineThreshold) : null;
+    }
+
+    public long Length { get; private set; }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        _md5.AppendData(data.Span);
+        Length += data.Length;
+        if (_file is null && _buffer is not null && _buffered + data.Length <= _inlineThreshold)
+        {
+            data.Span.CopyTo(_buffer.AsSpan(_buffered));
+            _buffered += data.Length;
+            return;
+        }
+        if (_file is null) await SpillAsync(cancellationToken);
+        await _file!.WriteAsync(data, cancellationToken);
+    }
+
+    /// <summary>Copies a whole stream in, in pooled chunks.</summary>
+    public async Task WriteFromAsync(Stream source, CancellationToken cancellationToken)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                await WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private async ValueTask SpillAsync(CancellationToken cancellationToken)
+    {
+        _blobId = BlobStore.NewId();
+        var path = _store.PathOf(_blobId);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous,
+        });
+        if (_buffered > 0) await _file.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken);
+        _buffered = 0;
+    }
+
+    /// <summary>Makes the bytes durable and returns what the metadata row must record.</summary>
+    public async Task<BlobContent> SealAsync(CancellationToken cancellationToken)
+    {
+        var md5 = _md5.GetHashAndReset();
+        if (_file is null)
+        {
+            var inline = _buffered == 0 ? null : _buffer.AsSpan(0, _buffered).ToArray();
+            return new BlobContent(null, inline, Length, md5);
+        }
+        await _file.FlushAsync(cancellationToken);
+        _file.Flush(flushToDisk: true);
+        await _file.DisposeAsync();
+        _file = null;
+        Fsync.DirectoryOf(_store.PathOf(_blobId!));
+        return new BlobContent(_blobId, null, Length, md5);
+    }
+
+    /// <summary>Called once the metadata that references the file is committed.</summary>
+    public void Keep() => _kept = true;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_file is not null) await _file.DisposeAsync();
+        if (!_kept && _blobId is not null) _store.Delete(_blobId);
+        if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
+        _md5.Dispose();
+    }
+}
+
+/// <summary>Where a version's bytes live: a blob file, inline in its row, or nowhere (empty).</summary>
+internal sealed record BlobContent(string? BlobId, byte[]? Inline, long Length, byte[] Md5);

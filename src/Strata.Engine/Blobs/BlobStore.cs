@@ -1,0 +1,65 @@
+namespace Strata.Engine.Blobs;
+
+/// <summary>
+/// Object bytes in files named by internal ids (never by keys): blobs/ab/ab12….
+/// A blob becomes reachable only when a committed metadata row names it, so a crash at any
+/// moment leaves at worst an unreferenced file, which <see cref="SweepOrphans"/> removes at start.
+/// </summary>
+internal sealed class BlobStore
+{
+    private readonly string _root;
+
+    public BlobStore(string dataDirectory)
+    {
+        _root = Path.Combine(dataDirectory, "blobs");
+        Directory.CreateDirectory(_root);
+    }
+
+    public static string NewId() => Guid.NewGuid().ToString("N");
+
+    public string PathOf(string blobId)
+    {
+        if (blobId.Length != 32) throw new ArgumentException("not a blob id", nameof(blobId));
+        return Path.Combine(_root, blobId[..2], blobId);
+    }
+
+    public BlobDraft CreateDraft(int inlineThreshold) => new(this, inlineThreshold);
+
+    public Stream OpenRead(string blobId) => new FileStream(PathOf(blobId), new FileStreamOptions
+    {
+        Mode = FileMode.Open,
+        Access = FileAccess.Read,
+        Share = FileShare.ReadWrite | FileShare.Delete,
+        BufferSize = 0,
+        Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+    });
+
+    /// <summary>Unlinks a blob whose metadata row is gone. Readers that already opened it keep reading.</summary>
+    public void Delete(string blobId)
+    {
+        try
+        {
+            File.Delete(PathOf(blobId));
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>Removes every blob file that no committed row references (crash leftovers).</summary>
+    public int SweepOrphans(Func<string, bool> isReferenced)
+    {
+        var removed = 0;
+        foreach (var dir in Directory.EnumerateDirectories(_root))
+        {
+            foreach (var file in Directory.EnumerateFiles(dir))
+            {
+                var id = Path.GetFileName(file);
+                if (id.Length == 32 && isReferenced(id)) continue;
+                File.Delete(file);
+                removed++;
+            }
+        }
+        return removed;
+    }
+}

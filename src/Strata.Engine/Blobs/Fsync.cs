@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+
+namespace Strata.Engine.Blobs;
+
+/// <summary>
+/// fsync of a directory: .NET has no API for it, and without it a freshly created file's directory
+/// entry can be lost at power failure even though the file's own bytes were flushed.
+/// </summary>
+internal static partial class Fsync
+{
+    private const int ReadOnly = 0;
+    private const int Directory = 0x10000; // O_DIRECTORY on Linux
+
+    public static void DirectoryOf(string path) => Flush(Path.GetDirectoryName(path)!);
+
+    public static void Flush(string directory)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var fd = open(directory, ReadOnly | Directory);
+        if (fd < 0) throw new IOException($"open({directory}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            if (fsync(fd) != 0) throw new IOException($"fsync({directory}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+}

@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using Strata.Core;
+using Strata.Engine.Metadata;
+using Strata.Engine.Objects;
+
+namespace Strata.Engine.Buckets;
+
+internal static class BucketReads
+{
+    public static BucketInfo? Find(SqliteConnection connection, BucketName name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n";
+        command.With("$n", name.Value);
+        using var r = command.ExecuteReader();
+        return r.Read() ? Rows.ReadBucket(r) : null;
+    }
+
+    public static List<BucketInfo> List(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Rows.BucketColumns} FROM buckets ORDER BY name";
+        var buckets = new List<BucketInfo>();
+        using var r = command.ExecuteReader();
+        while (r.Read()) buckets.Add(Rows.ReadBucket(r));
+        return buckets;
+    }
+}
+
+internal static class BucketWrites
+{
+    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now)
+    {
+        using (var exists = tx.Command("SELECT 1 FROM buckets WHERE name = $n").With("$n", name.Value))
+        {
+            // One owner per server, so an existing name is always the caller's own bucket.
+            if (exists.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketAlreadyOwnedByYou);
+        }
+        using var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region) VALUES($n, $t, $r) RETURNING {Rows.BucketColumns}")
+            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region);
+        using var r = insert.ExecuteReader();
+        r.Read();
+        return Rows.ReadBucket(r);
+    }
+
+    public static bool Delete(WriteTransaction tx, BucketName name)
+    {
+        var (id, _) = StackWrites.Bucket(tx, name);
+        // S3: a bucket with any version or delete marker left is not empty.
+        using (var any = tx.Command("SELECT 1 FROM versions WHERE bucket_id = $b LIMIT 1").With("$b", id))
+        {
+            if (any.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketNotEmpty);
+        }
+        using var delete = tx.Command("DELETE FROM buckets WHERE id = $b").With("$b", id);
+        delete.ExecuteNonQuery();
+        return true;
+    }
+
+    public static BucketInfo SetVersioning(WriteTransaction tx, BucketName name, VersioningState? state, MfaDeleteState? mfaDelete)
+    {
+        using var command = tx.Command($"""
+            UPDATE buckets SET versioning = coalesce($v, versioning), mfa_delete = coalesce($m, mfa_delete)
+            WHERE name = $n RETURNING {Rows.BucketColumns}
+            """)
+            .With("$n", name.Value).With("$v", state is null ? null : (long)state).With("$m", mfaDelete is null ? null : (long)mfaDelete);
+        using var r = command.ExecuteReader();
+        if (!r.Read()) throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return Rows.ReadBucket(r);
+    }
+}

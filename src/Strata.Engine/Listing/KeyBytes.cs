@@ -1,0 +1,40 @@
+namespace Strata.Engine.Listing;
+
+/// <summary>Keys as UTF-8 bytes: S3 lists in UTF-8 binary order, which is SQLite's BLOB order.</summary>
+internal static class KeyBytes
+{
+    public static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => a.SequenceCompareTo(b);
+
+    /// <summary>The smallest byte string greater than every string starting with <paramref name="prefix"/>; null if none.</summary>
+    public static byte[]? Successor(ReadOnlySpan<byte> prefix)
+    {
+        var end = prefix.Length;
+        while (end > 0 && prefix[end - 1] == 0xFF) end--;
+        if (end == 0) return null;
+        var next = prefix[..end].ToArray();
+        next[end - 1]++;
+        return next;
+    }
+
+    /// <summary>
+    /// The common prefix a key rolls up into: the key up to and including the first delimiter after
+    /// the prefix, or null when the key has no delimiter there.
+    /// </summary>
+    public static byte[]? CommonPrefix(byte[] key, int prefixLength, byte[]? delimiter)
+    {
+        if (delimiter is null || delimiter.Length == 0) return null;
+        var at = key.AsSpan(prefixLength).IndexOf(delimiter);
+        return at < 0 ? null : key.AsSpan(0, prefixLength + at + delimiter.Length).ToArray();
+    }
+}
+
+/// <summary>One page of a listing: entries and common prefixes in key order.</summary>
+public sealed class ListPage<T>
+{
+    public List<T> Entries { get; } = [];
+    public List<string> CommonPrefixes { get; } = [];
+    public bool IsTruncated { get; set; }
+
+    /// <summary>The last key or common prefix returned: the marker of the next page.</summary>
+    public string? LastKey { get; set; }
+}

@@ -1,0 +1,151 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Strata.Core;
+
+namespace Strata.Engine.Metadata;
+
+/// <summary>
+/// Group commit: every metadata write goes through one connection, and the writes that arrive while a
+/// commit is under way share the next transaction and its single WAL fsync. Each write runs in its own
+/// savepoint, so a refused write (NoSuchBucket, PreconditionFailed…) changes nothing and does not spoil
+/// the others. Stack order is therefore commit order, and every rule sees the state it changes.
+/// </summary>
+internal sealed class Committer : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly SqliteConnection _connection;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public Committer(string connectionString)
+    {
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        Execute("PRAGMA synchronous=FULL;");
+        Schema.Migrate(_connection);
+        _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    /// <summary>Runs a read-only query on the writer's connection before serving starts (recovery).</summary>
+    public SqliteConnection StartupConnection => _connection;
+
+    public Task<T> WriteAsync<T>(Func<WriteTransaction, T> apply)
+    {
+        var pending = new PendingWrite<T>(apply);
+        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(Committer));
+        return pending.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+            CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<PendingWrite> batch)
+    {
+        var afterCommit = new List<Action>();
+        try
+        {
+            using var tx = _connection.BeginTransaction(deferred: false);
+            var write = new WriteTransaction(_connection, tx, afterCommit);
+            foreach (var pending in batch)
+            {
+                Execute("SAVEPOINT w;", tx);
+                var undoFrom = afterCommit.Count;
+                try
+                {
+                    pending.Apply(write);
+                    Execute("RELEASE w;", tx);
+                }
+                catch (Exception error)
+                {
+                    Execute("ROLLBACK TO w; RELEASE w;", tx);
+                    afterCommit.RemoveRange(undoFrom, afterCommit.Count - undoFrom);
+                    pending.Refused = error;
+                }
+            }
+            tx.Commit();
+        }
+        catch (Exception error)
+        {
+            // The commit itself failed (disk full, I/O error): nothing of the batch is durable.
+            foreach (var pending in batch) pending.Fail(error is StrataException ? error : S3Fail.Exception(StrataError.InternalError, error.Message));
+            return;
+        }
+        foreach (var action in afterCommit)
+        {
+            try
+            {
+                action();
+            }
+            catch (IOException)
+            {
+                // An unlink that failed leaves an orphan blob; the start-up sweep removes it.
+            }
+        }
+        foreach (var pending in batch) pending.Complete();
+    }
+
+    private void Execute(string sql, SqliteTransaction? tx = null)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _connection.Dispose();
+    }
+
+    private abstract class PendingWrite
+    {
+        public Exception? Refused { get; set; }
+        public abstract void Apply(WriteTransaction write);
+        public abstract void Complete();
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class PendingWrite<T>(Func<WriteTransaction, T> apply) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Apply(WriteTransaction write) => _result = apply(write);
+
+        public override void Complete()
+        {
+            if (Refused is not null) _done.TrySetException(Refused);
+            else _done.TrySetResult(_result!);
+        }
+
+        public override void Fail(Exception error) => _done.TrySetException(error);
+    }
+}
+
+/// <summary>The open batch transaction as one write sees it.</summary>
+internal sealed class WriteTransaction(SqliteConnection connection, SqliteTransaction transaction, List<Action> afterCommit)
+{
+    public SqliteCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Work that may only happen once the batch is durable, such as unlinking a replaced blob.</summary>
+    public void AfterCommit(Action action) => afterCommit.Add(action);
+}

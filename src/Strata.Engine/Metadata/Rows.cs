@@ -1,0 +1,45 @@
+using Microsoft.Data.Sqlite;
+using Strata.Core;
+using Strata.Engine.Objects;
+
+namespace Strata.Engine.Metadata;
+
+/// <summary>Reads rows of the versions table; every query selects <see cref="VersionColumns"/> in this order.</summary>
+internal static class Rows
+{
+    public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline";
+
+    public static ObjectVersion ReadVersion(SqliteDataReader r, byte[]? keyBytes = null)
+    {
+        keyBytes ??= (byte[])r.GetValue(1);
+        VersionId.TryParse(r.GetString(2), out var versionId);
+        return new ObjectVersion(
+            Seq: r.GetInt64(0),
+            Key: ObjectKey.FromUtf8(keyBytes),
+            VersionId: versionId,
+            IsDeleteMarker: r.GetInt64(3) != 0,
+            Size: r.GetInt64(4),
+            ETag: r.GetString(5),
+            LastModified: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+            Headers: ObjectHeaders.Deserialize(r.GetString(7)),
+            Checksum: Checksum.Deserialize(r.IsDBNull(8) ? null : r.GetString(8)),
+            BlobId: r.IsDBNull(9) ? null : r.GetString(9),
+            Inline: r.IsDBNull(10) ? null : (byte[])r.GetValue(10));
+    }
+
+    public static BucketInfo ReadBucket(SqliteDataReader r) => new(
+        Id: r.GetInt64(0),
+        Name: BucketName.Parse(r.GetString(1)),
+        Created: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
+        Region: r.GetString(3),
+        Versioning: (VersioningState)r.GetInt64(4),
+        MfaDelete: (MfaDeleteState)r.GetInt64(5));
+
+    public const string BucketColumns = "id, name, created_ms, region, versioning, mfa_delete";
+
+    public static SqliteCommand With(this SqliteCommand command, string name, object? value)
+    {
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+}

@@ -1,0 +1,36 @@
+using Strata.Core;
+
+namespace Strata.Engine.Objects;
+
+/// <summary>One entry of a key's version stack: an object version or a delete marker.</summary>
+public sealed record ObjectVersion(
+    long Seq,
+    ObjectKey Key,
+    VersionId VersionId,
+    bool IsDeleteMarker,
+    long Size,
+    string ETag,
+    DateTimeOffset LastModified,
+    ObjectHeaders Headers,
+    Checksum? Checksum,
+    string? BlobId,
+    byte[]? Inline)
+{
+    /// <summary>Set in version listings: the newest entry of its key's stack.</summary>
+    public bool IsLatest { get; init; }
+}
+
+/// <summary>A verified x-amz-checksum-* value kept with the object: algorithm (CRC32, CRC32C, SHA1, SHA256) and base64 value.</summary>
+public sealed record Checksum(string Algorithm, string Value)
+{
+    public string Serialize() => Algorithm + ":" + Value;
+
+    public static Checksum? Deserialize(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        var colon = text.IndexOf(':');
+        return new Checksum(text[..colon], text[(colon + 1)..]);
+    }
+}
+
+public sealed record BucketInfo(long Id, BucketName Name, DateTimeOffset Created, string Region, VersioningState Versioning, MfaDeleteState MfaDelete);

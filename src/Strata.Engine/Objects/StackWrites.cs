@@ -1,0 +1,132 @@
+using Strata.Core;
+using Strata.Engine.Blobs;
+using Strata.Engine.Metadata;
+
+namespace Strata.Engine.Objects;
+
+/// <summary>
+/// The writes that change a key's version stack, each run inside the committer's transaction: bucket
+/// settings and the stack are read there, Core's <see cref="VersionStack"/> decides, and the rows follow.
+/// </summary>
+internal static class StackWrites
+{
+    public static (long Id, VersioningState State) Bucket(WriteTransaction tx, BucketName bucket)
+    {
+        using var command = tx.Command("SELECT id, versioning FROM buckets WHERE name = $name").With("$name", bucket.Value);
+        using var r = command.ExecuteReader();
+        if (!r.Read()) throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return (r.GetInt64(0), (VersioningState)r.GetInt64(1));
+    }
+
+    public static ObjectVersion? Latest(WriteTransaction tx, long bucketId, byte[] key)
+    {
+        using var command = tx.Command($"SELECT {Rows.VersionColumns} FROM versions v WHERE bucket_id = $b AND key = $k ORDER BY seq DESC LIMIT 1")
+            .With("$b", bucketId).With("$k", key);
+        using var r = command.ExecuteReader();
+        return r.Read() ? Rows.ReadVersion(r, key) : null;
+    }
+
+    public static PutObjectResult Put(WriteTransaction tx, BlobStore blobs, PutObjectCommand put, BlobContent content, DateTimeOffset now)
+    {
+        var (bucketId, state) = Bucket(tx, put.Bucket);
+        var key = put.Key.ToUtf8();
+        if (put.IfMatch is not null || put.IfNoneMatchAny) CheckWritePreconditions(tx, bucketId, key, put);
+
+        var decision = VersionStack.Put(state);
+        if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
+        var etag = ETag.FromMd5(content.Md5);
+        var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, content.Length, etag, now,
+            put.Headers.Serialize(), put.Checksum?.Serialize(), content.BlobId, content.Inline);
+        SetCurrent(tx, bucketId, key, seq);
+        return new PutObjectResult(decision.NewVersion, etag, now, state);
+    }
+
+    // S3: If-None-Match: * fails with 412 when the key has a current object; If-Match fails with 404 when
+    // there is none and 412 when its ETag differs. Checked inside the commit, so no racing writer slips between.
+    private static void CheckWritePreconditions(WriteTransaction tx, long bucketId, byte[] key, PutObjectCommand put)
+    {
+        var latest = Latest(tx, bucketId, key);
+        var exists = latest is { IsDeleteMarker: false };
+        if (put.IfNoneMatchAny && exists) S3Fail.With(StrataError.PreconditionFailed);
+        if (put.IfMatch is not null)
+        {
+            if (!exists) S3Fail.With(StrataError.NoSuchKey);
+            if (!Preconditions.ETagListMatches(put.IfMatch, latest!.ETag)) S3Fail.With(StrataError.PreconditionFailed);
+        }
+    }
+
+    public static DeleteObjectResult Delete(WriteTransaction tx, BlobStore blobs, DeleteObjectCommand delete, DateTimeOffset now)
+    {
+        var (bucketId, state) = Bucket(tx, delete.Bucket);
+        var key = delete.Key.ToUtf8();
+        switch (VersionStack.Delete(state, delete.VersionId))
+        {
+            case DeleteDecision.RemoveVersion(var id):
+                {
+                    // S3: deleting a version that does not exist succeeds and echoes the id.
+                    var removed = RemoveVersion(tx, blobs, bucketId, key, id);
+                    RefreshCurrent(tx, bucketId, key);
+                    return new DeleteObjectResult(id, removed?.IsDeleteMarker ?? false);
+                }
+            case DeleteDecision.AddMarker(var marker):
+                Insert(tx, bucketId, key, marker, isMarker: true, 0, "", now, "", null, null, null);
+                ClearCurrent(tx, bucketId, key);
+                return new DeleteObjectResult(marker, IsDeleteMarker: true);
+            case DeleteDecision.AddNullMarker:
+                RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
+                Insert(tx, bucketId, key, VersionId.Null, isMarker: true, 0, "", now, "", null, null, null);
+                ClearCurrent(tx, bucketId, key);
+                return new DeleteObjectResult(VersionId.Null, IsDeleteMarker: true);
+            default: // RemoveNullVersion
+                RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
+                ClearCurrent(tx, bucketId, key);
+                return new DeleteObjectResult(null, IsDeleteMarker: false);
+        }
+    }
+
+    private static long Insert(WriteTransaction tx, long bucketId, byte[] key, VersionId versionId, bool isMarker, long size, string etag,
+        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline)
+    {
+        using var command = tx.Command("""
+            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline)
+            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline) RETURNING seq
+            """)
+            .With("$b", bucketId).With("$k", key).With("$v", versionId.Value).With("$m", isMarker ? 1 : 0)
+            .With("$s", size).With("$e", etag).With("$t", now.ToUnixTimeMilliseconds()).With("$h", headers)
+            .With("$c", checksum).With("$blob", blobId).With("$inline", inline);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Removes one version row; its blob is unlinked once the batch is durable.</summary>
+    private static ObjectVersion? RemoveVersion(WriteTransaction tx, BlobStore blobs, long bucketId, byte[] key, VersionId versionId)
+    {
+        using var command = tx.Command($"DELETE FROM versions AS v WHERE bucket_id = $b AND key = $k AND version_id = $v RETURNING {Rows.VersionColumns}")
+            .With("$b", bucketId).With("$k", key).With("$v", versionId.Value);
+        using var r = command.ExecuteReader();
+        if (!r.Read()) return null;
+        var removed = Rows.ReadVersion(r, key);
+        if (removed.BlobId is { } blobId) tx.AfterCommit(() => blobs.Delete(blobId));
+        return removed;
+    }
+
+    private static void SetCurrent(WriteTransaction tx, long bucketId, byte[] key, long seq)
+    {
+        using var command = tx.Command("INSERT INTO current(bucket_id, key, seq) VALUES($b, $k, $s) ON CONFLICT DO UPDATE SET seq = excluded.seq")
+            .With("$b", bucketId).With("$k", key).With("$s", seq);
+        command.ExecuteNonQuery();
+    }
+
+    private static void ClearCurrent(WriteTransaction tx, long bucketId, byte[] key)
+    {
+        using var command = tx.Command("DELETE FROM current WHERE bucket_id = $b AND key = $k").With("$b", bucketId).With("$k", key);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>After a version left the stack: the key is current exactly when its new top is an object.</summary>
+    private static void RefreshCurrent(WriteTransaction tx, long bucketId, byte[] key)
+    {
+        var top = Latest(tx, bucketId, key);
+        if (top is { IsDeleteMarker: false }) SetCurrent(tx, bucketId, key, top.Seq);
+        else ClearCurrent(tx, bucketId, key);
+    }
+}
