@@ -100,9 +100,11 @@ public sealed class StorageEngine : IAsyncDisposable
     internal BlobDraft CreateDraft() => Blobs.CreateDraft(_options.InlineThreshold);
 
     /// <summary>Pushes a sealed draft as the new top of the key's version stack (durable when this returns).</summary>
-    internal async Task<PutObjectResult> PutObjectAsync(PutObjectCommand command, BlobDraft draft, CancellationToken cancellationToken)
+    /// <param name="expectedMd5">Content-MD5 from the request: a mismatch is BadDigest and nothing is stored.</param>
+    internal async Task<PutObjectResult> PutObjectAsync(PutObjectCommand command, BlobDraft draft, byte[]? expectedMd5, CancellationToken cancellationToken)
     {
         var content = await draft.SealAsync(cancellationToken);
+        if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(content.Md5)) S3Fail.With(StrataError.BadDigest);
         var now = _time.GetUtcNow();
         var result = await _committer.WriteAsync(tx => StackWrites.Put(tx, Blobs, command, content, now));
         draft.Keep();
@@ -119,7 +121,7 @@ public sealed class StorageEngine : IAsyncDisposable
     /// The latest version of a key (marker included), or the named version; null when none exists.
     /// Throws NoSuchBucket.
     /// </summary>
-    public ObjectVersion? FindVersion(BucketName bucket, ObjectKey key, VersionId? versionId)
+    public (BucketInfo Bucket, ObjectVersion? Version) FindVersion(BucketName bucket, ObjectKey key, VersionId? versionId)
     {
         using var connection = Read();
         var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
@@ -131,7 +133,7 @@ public sealed class StorageEngine : IAsyncDisposable
         command.With("$b", info.Id).With("$k", keyBytes);
         if (versionId is { } id) command.With("$v", id.Value);
         using var r = command.ExecuteReader();
-        return r.Read() ? Rows.ReadVersion(r, keyBytes) : null;
+        return (info, r.Read() ? Rows.ReadVersion(r, keyBytes) : null);
     }
 
     /// <summary>

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Strata.Server.Hosting;
+
+namespace Strata.Cli;
+
+/// <summary>
+/// `strata serve`: settings come from the command line, then STRATA_* environment variables, then
+/// strata.json / appsettings.json in the working directory (keys Data, Listen, Region, Domain).
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "Data directory (default ./strata-data; env STRATA_DATA)" };
+        var listen = new Option<string?>("--listen") { Description = "HOST:PORT to listen on (default 127.0.0.1:9000; env STRATA_LISTEN)" };
+        var region = new Option<string?>("--region") { Description = "Region name the server answers for (default us-east-1; env STRATA_REGION)" };
+        var domain = new Option<string?>("--domain") { Description = "Base domain for virtual-hosted-style requests (default localhost; env STRATA_DOMAIN)" };
+        var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
+        {
+            data, listen, region, domain,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var config = new ConfigurationBuilder()
+                .SetBasePath(Directory.GetCurrentDirectory())
+                .AddJsonFile("appsettings.json", optional: true)
+                .AddJsonFile("strata.json", optional: true)
+                .AddEnvironmentVariables("STRATA_")
+                .Build();
+            var options = new StrataServerOptions
+            {
+                DataDirectory = parse.GetValue(data) ?? config["DATA"] ?? "./strata-data",
+                Listen = parse.GetValue(listen) ?? config["LISTEN"] ?? "127.0.0.1:9000",
+                Region = parse.GetValue(region) ?? config["REGION"] ?? "us-east-1",
+                BaseDomain = parse.GetValue(domain) ?? config["DOMAIN"] ?? "localhost",
+                RootAccessKey = config["ROOT_ACCESS_KEY"],
+                RootSecretKey = config["ROOT_SECRET_KEY"],
+            };
+            await using var host = await StrataHost.StartAsync(options, Console.Out, cancellationToken);
+            Console.WriteLine($"Strata is serving S3 at {host.Endpoint} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("Stopping: finishing in-flight requests.");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Strata.Core;
+
+/// <summary>Every S3 operation the front end recognises, named as in the S3 API reference.</summary>
+public enum S3Operation
+{
+    ListBuckets,
+    CreateBucket,
+    HeadBucket,
+    DeleteBucket,
+    GetBucketLocation,
+    GetBucketVersioning,
+    PutBucketVersioning,
+    ListObjects,
+    ListObjectsV2,
+    ListObjectVersions,
+    DeleteObjects,
+    PutObject,
+    CopyObject,
+    GetObject,
+    HeadObject,
+    DeleteObject,
+    CreateMultipartUpload,
+    UploadPart,
+    UploadPartCopy,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    ListParts,
+    ListMultipartUploads,
+
+    /// <summary>A subresource or method S3 has and Strata does not: answered 501 NotImplemented.</summary>
+    Unsupported,
+}

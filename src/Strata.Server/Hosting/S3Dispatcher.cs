@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Strata.Core;
+using Strata.Engine;
+using Strata.Server.Auth;
+using Strata.Server.Errors;
+using Strata.Server.Operations;
+using Strata.Server.Routing;
+
+namespace Strata.Server.Hosting;
+
+/// <summary>
+/// The one request handler: parse, authenticate, run the operation, and turn any refusal into S3's
+/// XML error. Each layer is entered once, downward.
+/// </summary>
+internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenticator authenticator, ServerSettings settings, ILogger<S3Dispatcher> log)
+{
+    public const string ReservedPrefix = "/_strata/";
+    private static long _requestCounter = Random.Shared.NextInt64(1L << 40);
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var requestId = Interlocked.Increment(ref _requestCounter).ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
+        var headers = http.Response.Headers;
+        headers["x-amz-request-id"] = requestId;
+        headers["x-amz-id-2"] = requestId;
+        headers.Server = "Strata";
+
+        if (http.Request.Path.StartsWithSegments("/_strata", StringComparison.Ordinal))
+        {
+            await StrataEndpoints.HandleAsync(http);
+            return;
+        }
+
+        var resource = http.Request.Path.Value ?? "/";
+        try
+        {
+            var s3 = S3Request.Parse(http.Request, settings.BaseDomain);
+            resource = s3.Resource;
+            var caller = authenticator.Authenticate(http.Request);
+            await RunAsync(new S3Context(http, s3, caller, engine, settings));
+        }
+        catch (StrataException error)
+        {
+            if (http.Response.HasStarted) throw; // mid-body: the client sees a cut connection, never a partial success
+            http.Response.Clear();
+            RestoreHeaders(http, requestId);
+            await ErrorResponse.WriteAsync(http, error, resource, requestId);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; whatever it was sending was not committed.
+        }
+        catch (Exception error) when (!http.Response.HasStarted && error is not BadHttpRequestException)
+        {
+            LogInternalError(log, requestId, error);
+            http.Response.Clear();
+            RestoreHeaders(http, requestId);
+            await ErrorResponse.WriteAsync(http, S3Fail.Exception(StrataError.InternalError), resource, requestId);
+        }
+        catch (BadHttpRequestException error) when (!http.Response.HasStarted)
+        {
+            // Kestrel refused the body (too large, too slow, malformed framing).
+            var code = error.StatusCode == StatusCodes.Status413PayloadTooLarge ? StrataError.EntityTooLarge : StrataError.IncompleteBody;
+            http.Response.Clear();
+            RestoreHeaders(http, requestId);
+            await ErrorResponse.WriteAsync(http, S3Fail.Exception(code), resource, requestId);
+        }
+    }
+
+    private static void RestoreHeaders(HttpContext http, string requestId)
+    {
+        http.Response.Headers["x-amz-request-id"] = requestId;
+        http.Response.Headers["x-amz-id-2"] = requestId;
+        http.Response.Headers.Server = "Strata";
+    }
+
+    private static Task RunAsync(S3Context ctx) => ctx.S3.Operation switch
+    {
+        S3Operation.ListBuckets => BucketOperations.ListBucketsAsync(ctx),
+        S3Operation.CreateBucket => BucketOperations.CreateBucketAsync(ctx),
+        S3Operation.HeadBucket => BucketOperations.HeadBucketAsync(ctx),
+        S3Operation.DeleteBucket => BucketOperations.DeleteBucketAsync(ctx),
+        S3Operation.GetBucketLocation => BucketOperations.GetBucketLocationAsync(ctx),
+        S3Operation.GetBucketVersioning => Versioning.GetAsync(ctx),
+        S3Operation.PutBucketVersioning => Versioning.PutAsync(ctx),
+        S3Operation.ListObjects => ListObjects.V1Async(ctx),
+        S3Operation.ListObjectsV2 => ListObjects.V2Async(ctx),
+        S3Operation.ListObjectVersions => ListObjectVersions.HandleAsync(ctx),
+        S3Operation.DeleteObjects => DeleteObjects.HandleAsync(ctx),
+        S3Operation.PutObject => PutObject.HandleAsync(ctx),
+        S3Operation.CopyObject => CopyObject.HandleAsync(ctx),
+        S3Operation.GetObject or S3Operation.HeadObject => GetObject.HandleAsync(ctx),
+        S3Operation.DeleteObject => DeleteObject.HandleAsync(ctx),
+        _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed with an internal error")]
+    private static partial void LogInternalError(ILogger logger, string requestId, Exception error);
+}
+
+/// <summary>Endpoints under the reserved /_strata/ prefix (not a valid bucket name).</summary>
+internal static class StrataEndpoints
+{
+    public static async Task HandleAsync(HttpContext http)
+    {
+        if (http.Request.Path.Equals("/_strata/health", StringComparison.Ordinal) && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+        {
+            http.Response.ContentType = "text/plain";
+            if (HttpMethods.IsGet(http.Request.Method)) await http.Response.WriteAsync("ok\n");
+            return;
+        }
+        http.Response.StatusCode = StatusCodes.Status404NotFound;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Strata.Engine;
+using Strata.Server.Auth;
+
+namespace Strata.Server.Hosting;
+
+public sealed class StrataServerOptions
+{
+    public string DataDirectory { get; set; } = "./strata-data";
+
+    /// <summary>HOST:PORT; port 0 picks a free one (tests).</summary>
+    public string Listen { get; set; } = "127.0.0.1:9000";
+
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Virtual-hosted style: requests to BUCKET.BaseDomain address BUCKET.</summary>
+    public string BaseDomain { get; set; } = "localhost";
+
+    public string? RootAccessKey { get; set; }
+    public string? RootSecretKey { get; set; }
+    public LogLevel LogLevel { get; set; } = LogLevel.Warning;
+}
+
+/// <summary>A running Strata server: engine opened and recovered, Kestrel listening.</summary>
+public sealed class StrataHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly StorageEngine _engine;
+
+    private StrataHost(WebApplication app, StorageEngine engine, Uri endpoint, AccessKey root)
+    {
+        _app = app;
+        _engine = engine;
+        Endpoint = endpoint;
+        RootKey = root;
+    }
+
+    public Uri Endpoint { get; }
+    public AccessKey RootKey { get; }
+
+    /// <summary>Opens the data directory, cleans crash leftovers, starts listening. <paramref name="console"/> gets the one-time notices.</summary>
+    public static async Task<StrataHost> StartAsync(StrataServerOptions options, TextWriter console, CancellationToken cancellationToken = default)
+    {
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var root = Credentials.LoadOrCreateRoot(dataDirectory, options.RootAccessKey, options.RootSecretKey, out var generated);
+        if (generated)
+        {
+            await console.WriteLineAsync($"""
+                Strata generated root credentials (stored in {Path.Combine(dataDirectory, "root-credentials.json")}, mode 0600).
+                They are shown once:
+                  AWS_ACCESS_KEY_ID={root.AccessKeyId}
+                  AWS_SECRET_ACCESS_KEY={root.SecretAccessKey}
+                """);
+        }
+
+        var engine = StorageEngine.Open(new EngineOptions { DataDirectory = dataDirectory }, TimeProvider.System, out var recovery);
+        if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // S3 bodies reach 5 GiB (PUT) and aws-chunked adds framing; the operations enforce S3's limits.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+            kestrel.Listen(ParseEndpoint(options.Listen));
+        });
+        var settings = new ServerSettings(options.Region, options.BaseDomain);
+        builder.Services.AddSingleton(engine);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new Credentials(root));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), TimeProvider.System, options.Region));
+        builder.Services.AddSingleton<S3Dispatcher>();
+
+        var app = builder.Build();
+        var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
+        app.Run(dispatcher.HandleAsync);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await engine.DisposeAsync();
+            throw;
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new StrataHost(app, engine, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), root);
+    }
+
+    public static IPEndPoint ParseEndpoint(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0) throw new ArgumentException($"--listen wants HOST:PORT, got '{listen}'");
+        var host = listen[..colon].Trim('[', ']');
+        var port = int.Parse(listen[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
+        return new IPEndPoint(address, port);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting, lets in-flight requests finish, then closes the engine (queued commits drain first).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
+}

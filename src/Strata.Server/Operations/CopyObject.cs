@@ -1,0 +1,84 @@
+using Strata.Core;
+using Strata.Engine.Objects;
+using Strata.Server.Hosting;
+using Strata.Server.Routing;
+using Strata.Server.Xml;
+
+namespace Strata.Server.Operations;
+
+/// <summary>CopyObject: a server-side copy of an object or of one of its versions, within or across buckets.</summary>
+internal static class CopyObject
+{
+    public static async Task HandleAsync(S3Context ctx)
+    {
+        var bucketName = ctx.S3.RequireBucket();
+        var key = ctx.S3.RequireKey();
+        var source = CopySource.Parse(ctx.Request.Header("x-amz-copy-source")!);
+        var directive = ctx.Request.Header("x-amz-metadata-directive") ?? "COPY";
+        if (directive is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown metadata directive.");
+        ctx.Engine.GetBucket(bucketName);
+
+        var (sourceBucket, found) = ctx.Engine.FindVersion(source.Bucket, source.Key, source.VersionId);
+        if (found is { IsDeleteMarker: true } && source.VersionId is not null)
+        {
+            S3Fail.With(StrataError.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
+        }
+        if (found is null || found.IsDeleteMarker) throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
+        // S3 refuses a copy onto itself that changes nothing; a copy of an older version is a restore and is allowed.
+        if (source.Bucket == bucketName && source.Key == key && source.VersionId is null && directive == "COPY")
+        {
+            S3Fail.With(StrataError.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+        }
+        if (HttpValues.ReadPreconditions(ctx.Request, "x-amz-copy-source-").EvaluateForCopySource(found.ETag, found.LastModified) != PreconditionOutcome.Proceed)
+        {
+            S3Fail.With(StrataError.PreconditionFailed);
+        }
+
+        var headers = directive == "REPLACE" ? ObjectHeaderReader.Read(ctx.Request) : found.Headers;
+        var content = ctx.Engine.OpenContent(found) ?? throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
+        PutObjectResult result;
+        await using (content)
+        {
+            await using var draft = ctx.Engine.CreateDraft();
+            await draft.WriteFromAsync(content, ctx.Aborted);
+            var command = new PutObjectCommand(bucketName, key, headers, found.Checksum);
+            result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
+        }
+
+        if (result.Versioning != VersioningState.Unversioned) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
+        if (sourceBucket.Versioning != VersioningState.Unversioned || !found.VersionId.IsNull)
+        {
+            ctx.Response.Headers["x-amz-copy-source-version-id"] = found.VersionId.Value;
+        }
+        await using var xml = S3Xml.CreateWriter(ctx.Response);
+        await xml.WriteStartDocumentAsync();
+        await xml.WriteStartElementAsync(null, "CopyObjectResult", S3Xml.Namespace);
+        await xml.ElementAsync("LastModified", S3Xml.Timestamp(result.LastModified));
+        await xml.ElementAsync("ETag", result.ETag);
+        await xml.WriteEndElementAsync();
+        await xml.WriteEndDocumentAsync();
+    }
+}
+
+/// <summary>x-amz-copy-source: "[/]bucket/key[?versionId=id]", URL-encoded.</summary>
+internal sealed record CopySource(BucketName Bucket, ObjectKey Key, VersionId? VersionId)
+{
+    public static CopySource Parse(string header)
+    {
+        var text = header.Trim();
+        VersionId? versionId = null;
+        var query = text.IndexOf('?');
+        if (query >= 0)
+        {
+            var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(text[query..]);
+            if (parameters.TryGetValue("versionId", out var v)) versionId = Core.VersionId.Parse(v.ToString());
+            text = text[..query];
+        }
+        text = S3Request.PercentDecode(text.TrimStart('/'));
+        var slash = text.IndexOf('/');
+        if (slash <= 0 || slash == text.Length - 1) throw S3Fail.Exception(StrataError.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+        if (!BucketName.TryParse(text[..slash], out var bucket)) throw S3Fail.Exception(StrataError.InvalidBucketName);
+        if (!ObjectKey.TryParse(text[(slash + 1)..], out var key, out var error)) throw S3Fail.Exception(error);
+        return new CopySource(bucket, key, versionId);
+    }
+}

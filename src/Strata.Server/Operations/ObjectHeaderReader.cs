@@ -1,0 +1,34 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Strata.Core;
+using Strata.Engine.Objects;
+
+namespace Strata.Server.Operations;
+
+/// <summary>The headers a PUT (or a COPY with REPLACE) asks an object to keep.</summary>
+internal static class ObjectHeaderReader
+{
+    /// <summary>S3: user-defined metadata is limited to 2 KB, the UTF-8 bytes of every name and value added up.</summary>
+    public const int MaxUserMetadataBytes = 2048;
+
+    public static ObjectHeaders Read(HttpRequest request)
+    {
+        var entries = new List<KeyValuePair<string, string>>();
+        foreach (var name in ObjectHeaders.Kept)
+        {
+            var value = request.Header(name);
+            if (value is not null) entries.Add(new(name, value));
+        }
+        var metadataBytes = 0;
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!name.StartsWith(ObjectHeaders.MetaPrefix, StringComparison.OrdinalIgnoreCase)) continue;
+            var value = values.ToString();
+            var lower = name.ToLowerInvariant();
+            metadataBytes += Encoding.UTF8.GetByteCount(lower) - ObjectHeaders.MetaPrefix.Length + Encoding.UTF8.GetByteCount(value);
+            entries.Add(new(lower, value));
+        }
+        if (metadataBytes > MaxUserMetadataBytes) S3Fail.With(StrataError.MetadataTooLarge);
+        return new ObjectHeaders(entries);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using Strata.Core;
+using Strata.Engine.Objects;
+using Strata.Server.Hosting;
+
+namespace Strata.Server.Operations;
+
+/// <summary>PutObject: the body streams into a draft, then one commit pushes it on the key's version stack.</summary>
+internal static class PutObject
+{
+    /// <summary>S3's largest single PUT: 5 GiB.</summary>
+    public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
+
+    public static async Task HandleAsync(S3Context ctx)
+    {
+        var bucketName = ctx.S3.RequireBucket();
+        var key = ctx.S3.RequireKey();
+        var length = ctx.Caller.PayloadLength ?? ctx.Request.ContentLength;
+        if (length is null) S3Fail.With(StrataError.MissingContentLength);
+        if (length > MaxObjectSize) S3Fail.With(StrataError.EntityTooLarge);
+        var expectedMd5 = ContentMd5(ctx.Request.Header("Content-MD5"));
+        var headers = ObjectHeaderReader.Read(ctx.Request);
+        var ifNoneMatch = ctx.Request.Header("If-None-Match");
+        if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*") S3Fail.With(StrataError.NotImplemented, "If-None-Match on PUT supports only '*'.");
+        ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
+
+        await using var draft = ctx.Engine.CreateDraft();
+        await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted);
+        if (draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
+        var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
+        var command = new PutObjectCommand(bucketName, key, headers, checksum, ctx.Request.Header("If-Match"), ifNoneMatch is not null);
+        var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
+
+        ctx.Response.Headers.ETag = result.ETag;
+        if (result.Versioning != VersioningState.Unversioned) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
+        ObjectResponse.WriteChecksum(ctx.Response, checksum);
+    }
+
+    /// <summary>Content-MD5 must be the base64 of 16 bytes (InvalidDigest); it is compared with the body's MD5 (BadDigest).</summary>
+    public static byte[]? ContentMd5(string? header)
+    {
+        if (header is null) return null;
+        var bytes = new byte[16];
+        if (!Convert.TryFromBase64String(header.Trim(), bytes, out var written) || written != MD5.HashSizeInBytes)
+        {
+            throw S3Fail.Exception(StrataError.InvalidDigest);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Strata.Core;
+
+namespace Strata.Server.Routing;
+
+/// <summary>
+/// What an HTTP request addresses: bucket and key (path-style or virtual-hosted), the S3 operation and
+/// the query. The body is untouched. Keys are percent-decoded from the raw target, so "%2F", "+" and
+/// ".." reach the engine as the client wrote them.
+/// </summary>
+internal sealed class S3Request
+{
+    public required S3Operation Operation { get; init; }
+    public BucketName? Bucket { get; init; }
+    public ObjectKey? Key { get; init; }
+    public required IQueryCollection Query { get; init; }
+
+    /// <summary>The resource as S3 names it in error bodies: "/bucket/key".</summary>
+    public required string Resource { get; init; }
+
+    public string? QueryValue(string name) => Query.TryGetValue(name, out var v) ? v.ToString() : null;
+
+    public BucketName RequireBucket() => Bucket ?? throw S3Fail.Exception(StrataError.InvalidRequest, "A bucket is required.");
+
+    public ObjectKey RequireKey() => Key ?? throw S3Fail.Exception(StrataError.InvalidRequest, "A key is required.");
+
+    public static S3Request Parse(HttpRequest request, string baseDomain)
+    {
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+        var queryAt = raw.IndexOf('?');
+        var path = queryAt >= 0 ? raw[..queryAt] : raw;
+        if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            path = new Uri(path).AbsolutePath; // absolute-form request target
+        }
+
+        string? bucketText = VirtualHostBucket(request.Host.Host, baseDomain);
+        string? keyText;
+        var trimmed = path.StartsWith('/') ? path[1..] : path;
+        if (bucketText is null)
+        {
+            var slash = trimmed.IndexOf('/');
+            bucketText = slash < 0 ? trimmed : trimmed[..slash];
+            keyText = slash < 0 ? null : trimmed[(slash + 1)..];
+            bucketText = bucketText.Length == 0 ? null : PercentDecode(bucketText);
+        }
+        else
+        {
+            keyText = trimmed;
+        }
+
+        BucketName? bucket = null;
+        if (bucketText is not null)
+        {
+            if (!BucketName.TryParse(bucketText, out var name)) throw S3Fail.Exception(StrataError.InvalidBucketName);
+            bucket = name;
+        }
+        ObjectKey? key = null;
+        if (!string.IsNullOrEmpty(keyText))
+        {
+            var decoded = PercentDecode(keyText);
+            if (!ObjectKey.TryParse(decoded, out var parsed, out var error))
+            {
+                throw S3Fail.Exception(error, error == StrataError.KeyTooLongError ? null : "Object key is not valid UTF-8.");
+            }
+            key = parsed;
+        }
+
+        var query = request.Query;
+        return new S3Request
+        {
+            Bucket = bucket,
+            Key = key,
+            Query = query,
+            Operation = OperationOf(request.Method, bucket is not null, key is not null, query, request.Headers),
+            Resource = "/" + (bucket?.Value ?? "") + (key is null ? "" : "/" + key.Value.Value),
+        };
+    }
+
+    private static string? VirtualHostBucket(string host, string baseDomain)
+    {
+        if (string.IsNullOrEmpty(baseDomain) || host.Length <= baseDomain.Length + 1) return null;
+        if (!host.EndsWith("." + baseDomain, StringComparison.OrdinalIgnoreCase)) return null;
+        return host[..^(baseDomain.Length + 1)].ToLowerInvariant();
+    }
+
+    /// <summary>Percent-decoding to bytes, then strict UTF-8: an invalid sequence is an error, not a replacement character.</summary>
+    public static string PercentDecode(string text)
+    {
+        if (text.IndexOf('%') < 0) return text;
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text)];
+        var n = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '%' && i + 2 < text.Length && IsHex(text[i + 1]) && IsHex(text[i + 2]))
+            {
+                bytes[n++] = (byte)Convert.ToInt32(text.Substring(i + 1, 2), 16);
+                i += 2;
+            }
+            else
+            {
+                n += Encoding.UTF8.GetBytes(text.AsSpan(i, char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1), bytes.AsSpan(n));
+                if (char.IsHighSurrogate(c)) i++;
+            }
+        }
+        try
+        {
+            return ObjectKey.StrictUtf8.GetString(bytes, 0, n);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw S3Fail.Exception(StrataError.InvalidArgument, "The request path is not valid UTF-8.");
+        }
+    }
+
+    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    // Subresources S3 has that Strata does not implement: answered 501, never a silent success.
+    private static readonly string[] UnsupportedSubresources =
+    [
+        "acl", "policy", "policyStatus", "cors", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
+        "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
+        "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select", "attributes",
+    ];
+
+    private static S3Operation OperationOf(string method, bool hasBucket, bool hasKey, IQueryCollection query, IHeaderDictionary headers)
+    {
+        foreach (var name in UnsupportedSubresources)
+        {
+            if (query.ContainsKey(name)) return S3Operation.Unsupported;
+        }
+        if (!hasBucket) return method == "GET" ? S3Operation.ListBuckets : S3Operation.Unsupported;
+        if (!hasKey)
+        {
+            return method switch
+            {
+                "GET" when query.ContainsKey("versioning") => S3Operation.GetBucketVersioning,
+                "GET" when query.ContainsKey("location") => S3Operation.GetBucketLocation,
+                "GET" when query.ContainsKey("versions") => S3Operation.ListObjectVersions,
+                "GET" when query.ContainsKey("uploads") => S3Operation.ListMultipartUploads,
+                "GET" when query["list-type"] == "2" => S3Operation.ListObjectsV2,
+                "GET" => S3Operation.ListObjects,
+                "PUT" when query.ContainsKey("versioning") => S3Operation.PutBucketVersioning,
+                "PUT" when query.Count == 0 => S3Operation.CreateBucket,
+                "HEAD" => S3Operation.HeadBucket,
+                "DELETE" when query.Count == 0 => S3Operation.DeleteBucket,
+                "POST" when query.ContainsKey("delete") => S3Operation.DeleteObjects,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        var isPart = query.ContainsKey("uploadId") && query.ContainsKey("partNumber");
+        return method switch
+        {
+            "PUT" when isPart && headers.ContainsKey("x-amz-copy-source") => S3Operation.UploadPartCopy,
+            "PUT" when isPart => S3Operation.UploadPart,
+            "PUT" when headers.ContainsKey("x-amz-copy-source") => S3Operation.CopyObject,
+            "PUT" => S3Operation.PutObject,
+            "GET" when query.ContainsKey("uploadId") => S3Operation.ListParts,
+            "GET" => S3Operation.GetObject,
+            "HEAD" => S3Operation.HeadObject,
+            "DELETE" when query.ContainsKey("uploadId") => S3Operation.AbortMultipartUpload,
+            "DELETE" => S3Operation.DeleteObject,
+            "POST" when query.ContainsKey("uploads") => S3Operation.CreateMultipartUpload,
+            "POST" when query.ContainsKey("uploadId") => S3Operation.CompleteMultipartUpload,
+            _ => S3Operation.Unsupported,
+        };
+    }
+}
