@@ -1,0 +1,154 @@
+"""boto3 (Debian's python3-boto3) against a real Strata server.
+
+Run by ./run, which starts the server and exports STRATA_ENDPOINT and the root credentials.
+"""
+import hashlib
+import os
+import tempfile
+import unittest
+import urllib.request
+import uuid
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+
+def client():
+    return boto3.client(
+        "s3",
+        endpoint_url=os.environ["STRATA_ENDPOINT"],
+        aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+    )
+
+
+def new_bucket(s3, versioning=False):
+    name = "boto-" + uuid.uuid4().hex[:12]
+    s3.create_bucket(Bucket=name)
+    if versioning:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name
+
+
+def error_code(call):
+    try:
+        call()
+    except ClientError as e:
+        return e.response["Error"]["Code"]
+    raise AssertionError("the call did not fail")
+
+
+class Objects(unittest.TestCase):
+    def setUp(self):
+        self.s3 = client()
+        self.bucket = new_bucket(self.s3)
+
+    def test_put_get_head_keep_bytes_and_metadata(self):
+        self.s3.put_object(Bucket=self.bucket, Key="a/b c+d.txt", Body=b"hello", ContentType="text/plain", Metadata={"author": "ada"})
+        got = self.s3.get_object(Bucket=self.bucket, Key="a/b c+d.txt")
+        self.assertEqual(got["Body"].read(), b"hello")
+        self.assertEqual(got["ContentType"], "text/plain")
+        self.assertEqual(got["Metadata"], {"author": "ada"})
+        self.assertEqual(got["ETag"], '"%s"' % hashlib.md5(b"hello").hexdigest())
+        head = self.s3.head_object(Bucket=self.bucket, Key="a/b c+d.txt")
+        self.assertEqual(head["ContentLength"], 5)
+
+    def test_missing_key_and_bucket_errors(self):
+        self.assertEqual(error_code(lambda: self.s3.get_object(Bucket=self.bucket, Key="nope")), "NoSuchKey")
+        self.assertEqual(error_code(lambda: self.s3.list_objects_v2(Bucket="no-such-" + uuid.uuid4().hex[:8])), "NoSuchBucket")
+        self.s3.put_object(Bucket=self.bucket, Key="k", Body=b"x")
+        self.assertEqual(error_code(lambda: self.s3.delete_bucket(Bucket=self.bucket)), "BucketNotEmpty")
+
+    def test_listing_with_prefix_delimiter_and_pages(self):
+        for i in range(12):
+            self.s3.put_object(Bucket=self.bucket, Key="logs/%02d" % i, Body=b"x")
+        self.s3.put_object(Bucket=self.bucket, Key="top", Body=b"x")
+        root = self.s3.list_objects_v2(Bucket=self.bucket, Delimiter="/")
+        self.assertEqual([p["Prefix"] for p in root["CommonPrefixes"]], ["logs/"])
+        self.assertEqual([o["Key"] for o in root["Contents"]], ["top"])
+        keys = []
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix="logs/", PaginationConfig={"PageSize": 5}):
+            keys += [o["Key"] for o in page.get("Contents", [])]
+        self.assertEqual(keys, ["logs/%02d" % i for i in range(12)])
+        v1 = []
+        for page in self.s3.get_paginator("list_objects").paginate(Bucket=self.bucket, PaginationConfig={"PageSize": 4}):
+            v1 += [o["Key"] for o in page.get("Contents", [])]
+        self.assertEqual(len(v1), 13)
+
+    def test_copy_range_and_delete_objects(self):
+        self.s3.put_object(Bucket=self.bucket, Key="digits", Body=b"0123456789")
+        self.s3.copy_object(Bucket=self.bucket, Key="copy", CopySource={"Bucket": self.bucket, "Key": "digits"})
+        part = self.s3.get_object(Bucket=self.bucket, Key="copy", Range="bytes=3-5")
+        self.assertEqual(part["Body"].read(), b"345")
+        self.assertEqual(part["ResponseMetadata"]["HTTPStatusCode"], 206)
+        result = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": "digits"}, {"Key": "copy"}]})
+        self.assertEqual(sorted(d["Key"] for d in result["Deleted"]), ["copy", "digits"])
+        self.assertEqual(self.s3.list_objects_v2(Bucket=self.bucket)["KeyCount"], 0)
+
+    def test_presigned_get(self):
+        self.s3.put_object(Bucket=self.bucket, Key="p", Body=b"presigned")
+        url = self.s3.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": "p"}, ExpiresIn=300)
+        with urllib.request.urlopen(url) as response:
+            self.assertEqual(response.read(), b"presigned")
+
+    def test_upload_file_and_download_file(self):
+        data = os.urandom(3 * 1024 * 1024 + 5)
+        with tempfile.TemporaryDirectory() as folder:
+            source = os.path.join(folder, "in.bin")
+            target = os.path.join(folder, "out.bin")
+            with open(source, "wb") as f:
+                f.write(data)
+            single_part = TransferConfig(multipart_threshold=64 * 1024 * 1024)
+            self.s3.upload_file(source, self.bucket, "file.bin", Config=single_part)
+            self.s3.download_file(self.bucket, "file.bin", target, Config=single_part)
+            with open(target, "rb") as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), hashlib.sha256(data).hexdigest())
+
+
+class VersioningRecipe(unittest.TestCase):
+    """The recipe: enable versioning, upload twice, delete, list versions, read the old version,
+    remove the delete marker, restore an older version by copying it over the key."""
+
+    def test_recipe(self):
+        s3 = client()
+        bucket = new_bucket(s3, versioning=True)
+        self.assertEqual(s3.get_bucket_versioning(Bucket=bucket)["Status"], "Enabled")
+        v1 = s3.put_object(Bucket=bucket, Key="doc", Body=b"one")["VersionId"]
+        v2 = s3.put_object(Bucket=bucket, Key="doc", Body=b"two")["VersionId"]
+        self.assertNotEqual(v1, v2)
+        deleted = s3.delete_object(Bucket=bucket, Key="doc")
+        self.assertTrue(deleted["DeleteMarker"])
+        marker = deleted["VersionId"]
+        self.assertEqual(error_code(lambda: s3.get_object(Bucket=bucket, Key="doc")), "NoSuchKey")
+
+        listing = s3.list_object_versions(Bucket=bucket)
+        self.assertEqual([v["VersionId"] for v in listing["Versions"]], [v2, v1])
+        self.assertEqual([m["VersionId"] for m in listing["DeleteMarkers"]], [marker])
+        self.assertTrue(listing["DeleteMarkers"][0]["IsLatest"])
+
+        self.assertEqual(s3.get_object(Bucket=bucket, Key="doc", VersionId=v1)["Body"].read(), b"one")
+        s3.delete_object(Bucket=bucket, Key="doc", VersionId=marker)
+        self.assertEqual(s3.get_object(Bucket=bucket, Key="doc")["Body"].read(), b"two")
+
+        restored = s3.copy_object(Bucket=bucket, Key="doc", CopySource={"Bucket": bucket, "Key": "doc", "VersionId": v1})
+        self.assertEqual(restored["CopySourceVersionId"], v1)
+        self.assertEqual(s3.get_object(Bucket=bucket, Key="doc")["Body"].read(), b"one")
+        self.assertEqual(len(s3.list_object_versions(Bucket=bucket)["Versions"]), 3)
+
+    def test_suspended_bucket_writes_null_versions(self):
+        s3 = client()
+        bucket = new_bucket(s3, versioning=True)
+        kept = s3.put_object(Bucket=bucket, Key="k", Body=b"kept")["VersionId"]
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+        self.assertEqual(s3.put_object(Bucket=bucket, Key="k", Body=b"a")["VersionId"], "null")
+        self.assertEqual(s3.put_object(Bucket=bucket, Key="k", Body=b"b")["VersionId"], "null")
+        versions = s3.list_object_versions(Bucket=bucket)["Versions"]
+        self.assertEqual([v["VersionId"] for v in versions], ["null", kept])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
