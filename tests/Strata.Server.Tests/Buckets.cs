@@ -19,7 +19,7 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
         Assert.True(location.Location is null || string.IsNullOrEmpty(location.Location.Value) || location.Location.Value == "us-east-1");
 
         await s3.DeleteBucketAsync(name);
-        var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.HeadBucketAsync(new HeadBucketRequest { BucketName = name }));
+        var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.HeadBucketAsync(new HeadBucketRequest { BucketName = name }));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
@@ -34,7 +34,7 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
     public async Task Invalid_names_are_refused_with_InvalidBucketName(string name)
     {
         using var s3 = server.CreateClient();
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
         Assert.Equal("InvalidBucketName", error.ErrorCode);
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
     }
@@ -44,7 +44,7 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
     {
         using var s3 = server.CreateClient();
         var name = await server.CreateBucketAsync();
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
         Assert.Equal("BucketAlreadyOwnedByYou", error.ErrorCode);
         Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
     }
@@ -55,7 +55,7 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
         using var s3 = server.CreateClient();
         var name = await server.CreateBucketAsync();
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = name, Key = "keep.txt", ContentBody = "x" });
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.DeleteBucketAsync(name));
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.DeleteBucketAsync(name));
         Assert.Equal("BucketNotEmpty", error.ErrorCode);
         Assert.Equal("x", await ReadAsync(s3, name, "keep.txt"));
     }
@@ -65,11 +65,11 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
     {
         using var s3 = server.CreateClient();
         var name = StrataServer.UniqueBucketName("missing");
-        var put = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = name, Key = "a", ContentBody = "x" }));
+        var put = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = name, Key = "a", ContentBody = "x" }));
         Assert.Equal("NoSuchBucket", put.ErrorCode);
-        var list = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = name }));
+        var list = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = name }));
         Assert.Equal("NoSuchBucket", list.ErrorCode);
-        var delete = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.DeleteBucketAsync(name));
+        var delete = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.DeleteBucketAsync(name));
         Assert.Equal("NoSuchBucket", delete.ErrorCode);
     }
 
@@ -78,7 +78,7 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
     {
         using var s3 = server.CreateClient();
         var name = await server.CreateBucketAsync();
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketTaggingAsync(name, [new Tag { Key = "a", Value = "b" }]));
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketTaggingAsync(name, [new Tag { Key = "a", Value = "b" }]));
         Assert.Equal("NotImplemented", error.ErrorCode);
         Assert.Equal(HttpStatusCode.NotImplemented, error.StatusCode);
     }

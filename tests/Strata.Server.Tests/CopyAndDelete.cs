@@ -39,7 +39,7 @@ public sealed class CopyAndDelete(StrataServer server) : IClassFixture<StrataSer
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "self", ContentBody = "x" });
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = "self", DestinationBucket = bucket, DestinationKey = "self" }));
         Assert.Equal("InvalidRequest", error.ErrorCode);
     }
@@ -50,12 +50,12 @@ public sealed class CopyAndDelete(StrataServer server) : IClassFixture<StrataSer
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
         var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a", ContentBody = "x" });
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = bucket, SourceKey = "a", DestinationBucket = bucket, DestinationKey = "b", ETagToMatch = "\"different\"",
         }));
         Assert.Equal(HttpStatusCode.PreconditionFailed, error.StatusCode);
-        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "b"));
+        await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "b"));
         await s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = "a", DestinationBucket = bucket, DestinationKey = "b", ETagToMatch = put.ETag });
         Assert.Equal("x", await Buckets.ReadAsync(s3, bucket, "b"));
     }
@@ -65,7 +65,7 @@ public sealed class CopyAndDelete(StrataServer server) : IClassFixture<StrataSer
     {
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = "none", DestinationBucket = bucket, DestinationKey = "b" }));
         Assert.Equal("NoSuchKey", error.ErrorCode);
     }
@@ -108,12 +108,12 @@ public sealed class CopyAndDelete(StrataServer server) : IClassFixture<StrataSer
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync(versioning: true);
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x" });
-        var result = await s3.DeleteObjectsAsync(new DeleteObjectsRequest
+        var failure = await Assert.ThrowsAsync<DeleteObjectsException>(() => s3.DeleteObjectsAsync(new DeleteObjectsRequest
         {
             BucketName = bucket,
             Objects = [new KeyVersion { Key = "k", VersionId = "not-a-version" }],
-        });
-        var error = Assert.Single(result.DeleteErrors!);
+        }));
+        var error = Assert.Single(failure.Response.DeleteErrors!);
         Assert.Equal("InvalidArgument", error.Code);
         Assert.Equal("x", await Buckets.ReadAsync(s3, bucket, "k"));
     }

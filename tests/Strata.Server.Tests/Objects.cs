@@ -56,12 +56,13 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal(key, await Buckets.ReadAsync(s3, bucket, key));
         var list = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
         Assert.Equal([key], list.S3Objects!.Select(o => o.Key));
+        // encoding-type=url answers S3's form encoding (space as '+'), which botocore decodes with unquote_plus.
         var listUrl = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Encoding = EncodingType.Url });
-        Assert.Equal([key], listUrl.S3Objects!.Select(o => o.Key));
+        Assert.Equal([key], listUrl.S3Objects!.Select(o => System.Net.WebUtility.UrlDecode(o.Key)));
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(server.DataDirectory, "*", SearchOption.AllDirectories),
             p => p.Contains("passwd", StringComparison.Ordinal) || p.Contains("encoded", StringComparison.Ordinal));
         await s3.DeleteObjectAsync(bucket, key);
-        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, key));
+        var gone = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, key));
         Assert.Equal("NoSuchKey", gone.ErrorCode);
     }
 
@@ -70,7 +71,7 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
     {
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = new string('k', 1025), ContentBody = "x" }));
         Assert.Equal("KeyTooLongError", error.ErrorCode);
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = new string('k', 1024), ContentBody = "x" });
@@ -81,7 +82,7 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
     {
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "nope"));
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "nope"));
         Assert.Equal("NoSuchKey", error.ErrorCode);
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
         Assert.False(string.IsNullOrEmpty(error.RequestId));
@@ -93,10 +94,10 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
         var wrong = Convert.ToBase64String(MD5.HashData("other"u8));
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a", ContentBody = "body", MD5Digest = wrong }));
         Assert.Equal("BadDigest", error.ErrorCode);
-        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "a"));
+        await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "a"));
 
         var right = Convert.ToBase64String(MD5.HashData("body"u8));
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a", ContentBody = "body", MD5Digest = right });
@@ -109,7 +110,7 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "once", ContentBody = "first", IfNoneMatch = "*" });
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "once", ContentBody = "second", IfNoneMatch = "*" }));
         Assert.Equal(HttpStatusCode.PreconditionFailed, error.StatusCode);
         Assert.Equal("first", await Buckets.ReadAsync(s3, bucket, "once"));
@@ -121,12 +122,12 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         using var s3 = server.CreateClient();
         var bucket = await server.CreateBucketAsync();
         var first = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "cas", ContentBody = "v1" });
-        var stale = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var stale = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "cas", ContentBody = "v2", IfMatch = "\"00000000000000000000000000000000\"" }));
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "cas", ContentBody = "v2", IfMatch = first.ETag });
         Assert.Equal("v2", await Buckets.ReadAsync(s3, bucket, "cas"));
-        var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "absent", ContentBody = "v", IfMatch = first.ETag }));
         Assert.Equal("NoSuchKey", missing.ErrorCode);
     }
@@ -160,7 +161,7 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         {
             Assert.Equal("789", await new StreamReader(open.ResponseStream).ReadToEndAsync());
         }
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "r", ByteRange = new ByteRange(50, 60) }));
         Assert.Equal("InvalidRange", error.ErrorCode);
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, error.StatusCode);
@@ -178,16 +179,16 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         {
             Assert.Equal(HttpStatusCode.OK, match.HttpStatusCode);
         }
-        var notModified = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var notModified = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "c", EtagToNotMatch = put.ETag }));
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
-        var failed = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var failed = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "c", EtagToMatch = "\"nope\"" }));
         Assert.Equal(HttpStatusCode.PreconditionFailed, failed.StatusCode);
-        var unmodified = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var unmodified = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "c", UnmodifiedSinceDate = head.LastModified!.Value.AddHours(-1) }));
         Assert.Equal(HttpStatusCode.PreconditionFailed, unmodified.StatusCode);
-        var modified = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+        var modified = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "c", ModifiedSinceDate = head.LastModified!.Value.AddHours(1) }));
         Assert.Equal(HttpStatusCode.NotModified, modified.StatusCode);
         using var since = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "c", ModifiedSinceDate = head.LastModified!.Value.AddHours(-1) });
@@ -241,7 +242,7 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         var bucket = await server.CreateBucketAsync();
         var put = new PutObjectRequest { BucketName = bucket, Key = "m", ContentBody = "x" };
         put.Metadata.Add("x-amz-meta-big", new string('v', 2100));
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(put));
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutObjectAsync(put));
         Assert.Equal("MetadataTooLarge", error.ErrorCode);
     }
 }

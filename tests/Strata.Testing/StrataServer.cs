@@ -70,6 +70,9 @@ public sealed class StrataServer : IAsyncLifetime
         return new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
     }
 
+    /// <summary>Hand-signed raw requests, for what the SDK will not send.</summary>
+    public SignedRequests CreateSigned() => new(Endpoint, AccessKey, SecretKey);
+
     public static string UniqueBucketName(string stem = "bucket") =>
         $"{stem}-{Interlocked.Increment(ref _bucketCounter)}-{Guid.NewGuid().ToString("N")[..8]}";
 

@@ -9,6 +9,9 @@ internal static class Rows
 {
     public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline";
 
+    /// <summary>The same columns unqualified, for RETURNING clauses (which cannot name a table alias).</summary>
+    public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline";
+
     public static ObjectVersion ReadVersion(SqliteDataReader r, byte[]? keyBytes = null)
     {
         keyBytes ??= (byte[])r.GetValue(1);

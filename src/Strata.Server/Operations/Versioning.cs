@@ -63,6 +63,7 @@ internal static class Versioning
         {
             throw S3Fail.Exception(StrataError.MalformedXML);
         }
+        if (status is null && mfa is null) throw S3Fail.Exception(StrataError.MalformedXML);
         VersioningState? state = status switch
         {
             null => null,

@@ -126,6 +126,16 @@ internal sealed class S3Request
         "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select", "attributes",
     ];
 
+    /// <summary>Any query parameter other than presigning's X-Amz-* and the SDKs' x-id names a subresource.</summary>
+    private static bool HasSubresource(IQueryCollection query)
+    {
+        foreach (var (name, _) in query)
+        {
+            if (!name.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase) && name != "x-id") return true;
+        }
+        return false;
+    }
+
     private static S3Operation OperationOf(string method, bool hasBucket, bool hasKey, IQueryCollection query, IHeaderDictionary headers)
     {
         foreach (var name in UnsupportedSubresources)
@@ -144,9 +154,9 @@ internal sealed class S3Request
                 "GET" when query["list-type"] == "2" => S3Operation.ListObjectsV2,
                 "GET" => S3Operation.ListObjects,
                 "PUT" when query.ContainsKey("versioning") => S3Operation.PutBucketVersioning,
-                "PUT" when query.Count == 0 => S3Operation.CreateBucket,
+                "PUT" when !HasSubresource(query) => S3Operation.CreateBucket,
                 "HEAD" => S3Operation.HeadBucket,
-                "DELETE" when query.Count == 0 => S3Operation.DeleteBucket,
+                "DELETE" when !HasSubresource(query) => S3Operation.DeleteBucket,
                 "POST" when query.ContainsKey("delete") => S3Operation.DeleteObjects,
                 _ => S3Operation.Unsupported,
             };
