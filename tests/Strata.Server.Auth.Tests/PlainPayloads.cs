@@ -55,8 +55,7 @@ public sealed class PlainPayloads
 
     private static HttpRequest UnsignedPut(byte[] body, params (string, string)[] extra)
     {
-        // The signature is not under test here: these requests are refused before or after it, or are checked
-        // through Authenticate's body choice only, so a well-formed but wrong signature is enough for the refusals.
+        // Signed by SignedRequests below: what is under test is the payload handling after the signature.
         return Http.Request("PUT", "/bucket/key", [("Host", "h"), ("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. extra], body);
     }
 
