@@ -93,7 +93,7 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
             throw S3Fail.Exception(StrataError.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
         }
         var contentSha256 = payloadHash[0]!;
-        var expectedSha256 = new byte[32];
+        Span<byte> expectedSha256 = stackalloc byte[32];
         var mode = PayloadModes.Parse(contentSha256, expectedSha256);
 
         Span<byte> claimed = stackalloc byte[32];
@@ -150,7 +150,7 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
         // A presigned URL signs no payload, unless the signer put x-amz-content-sha256 among the signed headers.
         var contentSha256 = SigV4.UnsignedPayload;
         if (IsSigned(signedHeaders, SigV4.ContentSha256Header)) contentSha256 = request.Headers[SigV4.ContentSha256Header].ToString();
-        var expectedSha256 = new byte[32];
+        Span<byte> expectedSha256 = stackalloc byte[32];
         var mode = PayloadModes.Parse(contentSha256, expectedSha256);
         if (mode.IsStreaming()) throw S3Fail.Exception(StrataError.InvalidRequest, "A presigned URL cannot carry an aws-chunked payload.");
 
@@ -197,7 +197,7 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
     }
 
     /// <summary>Wraps the body in the stream that decodes and verifies it for this payload mode.</summary>
-    private static AuthenticatedRequest Accept(HttpRequest request, string accessKeyId, PayloadMode mode, byte[] expectedSha256, ChunkSignatureChain? chain)
+    private static AuthenticatedRequest Accept(HttpRequest request, string accessKeyId, PayloadMode mode, ReadOnlySpan<byte> expectedSha256, ChunkSignatureChain? chain)
     {
         var headers = request.Headers;
         var (checksum, checksumValue) = ChecksumHeader(headers);
@@ -235,15 +235,15 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
         else
         {
             length = request.ContentLength;
-            var sha256 = mode == PayloadMode.Sha256 ? expectedSha256 : null;
+            var hashed = mode == PayloadMode.Sha256;
             var empty = length == 0 || (length is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false);
-            var nothingToVerify = sha256 is null ? length is null || empty : empty && sha256.AsSpan().SequenceEqual(EmptySha256);
+            var nothingToVerify = hashed ? empty && expectedSha256.SequenceEqual(EmptySha256) : length is null || empty;
             if (checksum is null && nothingToVerify)
             {
                 // Nothing to verify beyond what Kestrel enforces (Content-Length, chunked framing): hand the body over as is.
                 return new AuthenticatedRequest { AccessKeyId = accessKeyId, Payload = request.Body, PayloadLength = length };
             }
-            payload = new VerifiedBodyStream(request.Body, length, sha256, checksum, checksumValue);
+            payload = new VerifiedBodyStream(request.Body, length, hashed ? expectedSha256.ToArray() : null, checksum, checksumValue);
         }
         request.HttpContext.Response.RegisterForDispose(payload);
         return new AuthenticatedRequest

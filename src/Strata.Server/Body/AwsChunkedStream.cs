@@ -137,8 +137,15 @@ internal sealed class AwsChunkedStream : PayloadStream
                         if (TryTakeLine(out var lineStart, out var lineLength)) TrailerLine(_buffer.AsSpan(lineStart, lineLength));
                         else if (!await FillAsync(useAsync, cancellationToken).ConfigureAwait(false))
                         {
-                            if (_blankBeforeTrailer && _trailerLines == 0 && _end == _start) Complete();
-                            else throw Incomplete();
+                            // Signers differ on the CRLFs that close the trailer; at the end of the body, a last
+                            // line without CRLF still counts, and Complete() insists on what must have arrived.
+                            if (_end > _start)
+                            {
+                                var last = _buffer.AsSpan(_start, _end - _start);
+                                _start = _end;
+                                TrailerLine(last[^1] == (byte)'\r' ? last[..^1] : last);
+                            }
+                            if (_state == State.Trailer) Complete();
                         }
                         break;
 
