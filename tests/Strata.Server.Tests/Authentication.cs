@@ -103,6 +103,19 @@ public sealed class Authentication(StrataServer server) : IClassFixture<StrataSe
     }
 
     [Fact]
+    public async Task A_chunked_upload_does_not_store_aws_chunked_as_the_objects_content_encoding()
+    {
+        var bucket = await server.CreateBucketAsync();
+        using var s3 = server.CreateClient();
+        var put = new PutObjectRequest { BucketName = bucket, Key = "gz", ContentBody = "zipped?", UseChunkEncoding = true };
+        put.Headers.ContentEncoding = "gzip";
+        await s3.PutObjectAsync(put);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "plain", ContentBody = "plain", UseChunkEncoding = true });
+        Assert.Equal("gzip", (await s3.GetObjectMetadataAsync(bucket, "gz")).Headers.ContentEncoding);
+        Assert.True(string.IsNullOrEmpty((await s3.GetObjectMetadataAsync(bucket, "plain")).Headers.ContentEncoding));
+    }
+
+    [Fact]
     public async Task A_checksum_the_body_does_not_match_is_BadDigest_and_stores_nothing()
     {
         var bucket = await server.CreateBucketAsync();

@@ -17,6 +17,7 @@ internal static class ObjectHeaderReader
         foreach (var name in ObjectHeaders.Kept)
         {
             var value = request.Header(name);
+            if (name == "Content-Encoding" && value is not null) value = WithoutAwsChunked(value);
             if (value is not null) entries.Add(new(name, value));
         }
         var metadataBytes = 0;
@@ -30,5 +31,15 @@ internal static class ObjectHeaderReader
         }
         if (metadataBytes > MaxUserMetadataBytes) S3Fail.With(StrataError.MetadataTooLarge);
         return new ObjectHeaders(entries);
+    }
+
+    /// <summary>S3: "aws-chunked" describes the transfer, not the object, and is not stored.</summary>
+    private static string? WithoutAwsChunked(string contentEncoding)
+    {
+        if (!contentEncoding.Contains("aws-chunked", StringComparison.OrdinalIgnoreCase)) return contentEncoding;
+        var kept = contentEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(e => !e.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase));
+        var joined = string.Join(", ", kept);
+        return joined.Length == 0 ? null : joined;
     }
 }
