@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Strata.Core;
 
 /// <summary>
@@ -21,13 +19,7 @@ public readonly record struct VersionId
 
     public override string ToString() => Value;
 
-    /// <summary>24 random bytes as base64url: 32 characters, 192 bits, unique without coordination.</summary>
-    public static VersionId NewId()
-    {
-        Span<byte> bytes = stackalloc byte[24];
-        RandomNumberGenerator.Fill(bytes);
-        return new VersionId(Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_'));
-    }
+    public static VersionId NewId() => new(RandomIds.UrlSafe32());
 
     public static bool TryParse(string? candidate, out VersionId id)
     {
@@ -50,4 +42,16 @@ public readonly record struct VersionId
     /// <summary>S3 answers a malformed version id with 400 InvalidArgument.</summary>
     public static VersionId Parse(string candidate) =>
         TryParse(candidate, out var id) ? id : throw S3Fail.Exception(StrataError.InvalidArgument, "Invalid version id specified");
+}
+
+/// <summary>Opaque ids for clients: version ids and multipart upload ids.</summary>
+public static class RandomIds
+{
+    /// <summary>24 random bytes as base64url: 32 URL-safe characters, 192 bits, unique without coordination.</summary>
+    public static string UrlSafe32()
+    {
+        Span<byte> bytes = stackalloc byte[24];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
 }

@@ -4,6 +4,7 @@ using Strata.Engine.Blobs;
 using Strata.Engine.Buckets;
 using Strata.Engine.Listing;
 using Strata.Engine.Metadata;
+using Strata.Engine.Multipart;
 using Strata.Engine.Objects;
 
 namespace Strata.Engine;
@@ -53,7 +54,11 @@ public sealed class StorageEngine : IAsyncDisposable
     private RecoveryReport Recover()
     {
         using var command = _committer.StartupConnection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM versions WHERE blob_id = $id LIMIT 1";
+        command.CommandText = """
+            SELECT 1 WHERE EXISTS (SELECT 1 FROM versions WHERE blob_id = $id)
+                OR EXISTS (SELECT 1 FROM parts WHERE blob_id = $id)
+                OR EXISTS (SELECT 1 FROM version_parts WHERE blob_id = $id)
+            """;
         var id = command.Parameters.Add("$id", SqliteType.Text);
         var removed = Blobs.SweepOrphans(blobId =>
         {
@@ -142,10 +147,30 @@ public sealed class StorageEngine : IAsyncDisposable
     /// </summary>
     public Stream? OpenContent(ObjectVersion version)
     {
-        if (version.BlobId is null) return new MemoryStream(version.Inline ?? [], writable: false);
+        if (version.PartsCount == 0) return OpenPart(version.BlobId, version.Inline);
+        var parts = ObjectParts(version);
+        var streams = new List<(long, long, Stream)>(parts.Count);
+        foreach (var part in parts)
+        {
+            var stream = OpenPart(part.BlobId, part.Inline);
+            if (stream is null)
+            {
+                foreach (var (_, _, opened) in streams) opened.Dispose();
+                return null;
+            }
+            streams.Add((part.Offset, part.Size, stream));
+        }
+        // The parts went with the version if it was removed since it was looked up.
+        if (streams.Count != version.PartsCount) return null;
+        return new ConcatenatedStream(streams, version.Size);
+    }
+
+    private Stream? OpenPart(string? blobId, byte[]? inline)
+    {
+        if (blobId is null) return new MemoryStream(inline ?? [], writable: false);
         try
         {
-            return Blobs.OpenRead(version.BlobId);
+            return Blobs.OpenRead(blobId);
         }
         catch (FileNotFoundException)
         {
@@ -155,6 +180,70 @@ public sealed class StorageEngine : IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>The parts of a completed multipart object, in order, with their byte ranges.</summary>
+    public List<ObjectPart> ObjectParts(ObjectVersion version)
+    {
+        if (version.PartsCount == 0) return [new ObjectPart(1, 0, version.Size, version.BlobId, version.Inline)];
+        using var connection = Read();
+        return MultipartReads.ObjectParts(connection, version.Seq);
+    }
+
+    // ---- Multipart uploads ----
+
+    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm)
+    {
+        var now = _time.GetUtcNow();
+        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, now));
+    }
+
+    /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>
+    public UploadInfo GetUpload(BucketName bucket, ObjectKey key, string uploadId)
+    {
+        using var connection = Read();
+        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return (MultipartReads.Find(connection, info.Id, key, uploadId) ?? throw S3Fail.Exception(StrataError.NoSuchUpload)).Upload;
+    }
+
+    internal async Task<PartInfo> UploadPartAsync(BucketName bucket, ObjectKey key, string uploadId, int partNumber, BlobDraft draft,
+        byte[]? expectedMd5, Checksum? checksum, CancellationToken cancellationToken)
+    {
+        var content = await draft.SealAsync(cancellationToken);
+        if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(content.Md5)) S3Fail.With(StrataError.BadDigest);
+        var now = _time.GetUtcNow();
+        var part = await _committer.WriteAsync(tx => MultipartWrites.PutPart(tx, Blobs, bucket, key, uploadId, partNumber, content, checksum, now));
+        draft.Keep();
+        return part;
+    }
+
+    public Task<CompleteMultipartResult> CompleteMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId,
+        IReadOnlyList<CompletedPart> parts, Func<string, IReadOnlyList<string>, string?> composeChecksum)
+    {
+        var now = _time.GetUtcNow();
+        return _committer.WriteAsync(tx => MultipartWrites.Complete(tx, Blobs, bucket, key, uploadId, parts, composeChecksum, now));
+    }
+
+    public Task AbortMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId) =>
+        _committer.WriteAsync(tx =>
+        {
+            MultipartWrites.Abort(tx, Blobs, bucket, key, uploadId);
+            return true;
+        });
+
+    public (UploadInfo Upload, List<PartInfo> Parts) ListParts(BucketName bucket, ObjectKey key, string uploadId, int partNumberMarker, int limit)
+    {
+        using var connection = Read();
+        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        var (row, upload) = MultipartReads.Find(connection, info.Id, key, uploadId) ?? throw S3Fail.Exception(StrataError.NoSuchUpload);
+        return (upload, MultipartReads.Parts(connection, row, partNumberMarker, limit));
+    }
+
+    public ListPage<UploadInfo> ListMultipartUploads(BucketName bucket, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker, int maxUploads)
+    {
+        using var connection = Read();
+        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return MultipartReads.List(connection, info.Id, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
     }
 
     public ListPage<ObjectVersion> ListObjects(BucketName bucket, string prefix, string? delimiter, string? startAfter, int maxKeys)

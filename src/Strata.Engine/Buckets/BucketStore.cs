@@ -51,6 +51,11 @@ internal static class BucketWrites
         {
             if (any.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketNotEmpty);
         }
+        // S3 refuses as well while multipart uploads are in progress.
+        using (var uploads = tx.Command("SELECT 1 FROM uploads WHERE bucket_id = $b LIMIT 1").With("$b", id))
+        {
+            if (uploads.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketNotEmpty);
+        }
         using var delete = tx.Command("DELETE FROM buckets WHERE id = $b").With("$b", id);
         delete.ExecuteNonQuery();
         return true;

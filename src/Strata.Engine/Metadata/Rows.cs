@@ -7,10 +7,10 @@ namespace Strata.Engine.Metadata;
 /// <summary>Reads rows of the versions table; every query selects <see cref="VersionColumns"/> in this order.</summary>
 internal static class Rows
 {
-    public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline";
+    public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline, v.parts_count";
 
     /// <summary>The same columns unqualified, for RETURNING clauses (which cannot name a table alias).</summary>
-    public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline";
+    public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count";
 
     public static ObjectVersion ReadVersion(SqliteDataReader r, byte[]? keyBytes = null)
     {
@@ -27,7 +27,10 @@ internal static class Rows
             Headers: ObjectHeaders.Deserialize(r.GetString(7)),
             Checksum: Checksum.Deserialize(r.IsDBNull(8) ? null : r.GetString(8)),
             BlobId: r.IsDBNull(9) ? null : r.GetString(9),
-            Inline: r.IsDBNull(10) ? null : (byte[])r.GetValue(10));
+            Inline: r.IsDBNull(10) ? null : (byte[])r.GetValue(10))
+        {
+            PartsCount = (int)r.GetInt64(11),
+        };
     }
 
     public static BucketInfo ReadBucket(SqliteDataReader r) => new(

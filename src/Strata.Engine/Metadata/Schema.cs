@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     private static readonly string[] Migrations =
     [
@@ -46,6 +46,44 @@ internal static class Schema
             seq INTEGER NOT NULL,
             PRIMARY KEY(bucket_id, key)
         ) WITHOUT ROWID;
+        """,
+        // 2: multipart uploads. Parts are blob files; completion moves their rows to version_parts
+        // (the object's content is the parts in order), so no byte is copied. A version with parts has
+        // parts_count > 0 and no blob of its own.
+        """
+        CREATE TABLE uploads(
+            id INTEGER PRIMARY KEY,
+            upload_id TEXT NOT NULL UNIQUE,
+            bucket_id INTEGER NOT NULL,
+            key BLOB NOT NULL,
+            initiated_ms INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            checksum_algorithm TEXT
+        );
+        CREATE INDEX uploads_by_key ON uploads(bucket_id, key, initiated_ms);
+        CREATE TABLE parts(
+            upload INTEGER NOT NULL,
+            part_number INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            checksum TEXT,
+            modified_ms INTEGER NOT NULL,
+            blob_id TEXT,
+            inline BLOB,
+            PRIMARY KEY(upload, part_number)
+        );
+        CREATE INDEX parts_blob ON parts(blob_id) WHERE blob_id IS NOT NULL;
+        ALTER TABLE versions ADD COLUMN parts_count INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE version_parts(
+            seq INTEGER NOT NULL,
+            part_number INTEGER NOT NULL,
+            offset INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            blob_id TEXT,
+            inline BLOB,
+            PRIMARY KEY(seq, part_number)
+        );
+        CREATE INDEX version_parts_blob ON version_parts(blob_id) WHERE blob_id IS NOT NULL;
         """,
     ];
 

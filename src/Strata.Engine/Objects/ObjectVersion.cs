@@ -18,6 +18,9 @@ public sealed record ObjectVersion(
 {
     /// <summary>Set in version listings: the newest entry of its key's stack.</summary>
     public bool IsLatest { get; init; }
+
+    /// <summary>For a completed multipart upload, how many parts make up the content (in version_parts); 0 otherwise.</summary>
+    public int PartsCount { get; init; }
 }
 
 /// <summary>A verified x-amz-checksum-* value kept with the object: algorithm (CRC32, CRC32C, SHA1, SHA256) and base64 value.</summary>

@@ -26,7 +26,12 @@ internal static class StackWrites
         return r.Read() ? Rows.ReadVersion(r, key) : null;
     }
 
-    public static PutObjectResult Put(WriteTransaction tx, BlobStore blobs, PutObjectCommand put, BlobContent content, DateTimeOffset now)
+    public static PutObjectResult Put(WriteTransaction tx, BlobStore blobs, PutObjectCommand put, BlobContent content, DateTimeOffset now) =>
+        Push(tx, blobs, put, ETag.FromMd5(content.Md5), content.Length, content.BlobId, content.Inline, partsCount: 0, now).Result;
+
+    /// <summary>Pushes an object version on top of the key's stack (PUT, copy, multipart completion alike).</summary>
+    public static (PutObjectResult Result, long Seq) Push(WriteTransaction tx, BlobStore blobs, PutObjectCommand put, string etag, long size,
+        string? blobId, byte[]? inline, int partsCount, DateTimeOffset now)
     {
         var (bucketId, state) = Bucket(tx, put.Bucket);
         var key = put.Key.ToUtf8();
@@ -34,11 +39,10 @@ internal static class StackWrites
 
         var decision = VersionStack.Put(state);
         if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
-        var etag = ETag.FromMd5(content.Md5);
-        var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, content.Length, etag, now,
-            put.Headers.Serialize(), put.Checksum?.Serialize(), content.BlobId, content.Inline);
+        var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, size, etag, now,
+            put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount);
         SetCurrent(tx, bucketId, key, seq);
-        return new PutObjectResult(decision.NewVersion, etag, now, state);
+        return (new PutObjectResult(decision.NewVersion, etag, now, state), seq);
     }
 
     // S3: If-None-Match: * fails with 412 when the key has a current object; If-Match fails with 404 when
@@ -85,15 +89,15 @@ internal static class StackWrites
     }
 
     private static long Insert(WriteTransaction tx, long bucketId, byte[] key, VersionId versionId, bool isMarker, long size, string etag,
-        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline)
+        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0)
     {
         using var command = tx.Command("""
-            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline)
-            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline) RETURNING seq
+            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count)
+            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts) RETURNING seq
             """)
             .With("$b", bucketId).With("$k", key).With("$v", versionId.Value).With("$m", isMarker ? 1 : 0)
             .With("$s", size).With("$e", etag).With("$t", now.ToUnixTimeMilliseconds()).With("$h", headers)
-            .With("$c", checksum).With("$blob", blobId).With("$inline", inline);
+            .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount);
         return (long)command.ExecuteScalar()!;
     }
 
@@ -106,8 +110,19 @@ internal static class StackWrites
         if (!r.Read()) return null;
         var removed = Rows.ReadVersion(r, key);
         if (removed.BlobId is { } blobId) tx.AfterCommit(() => blobs.Delete(blobId));
+        if (removed.PartsCount > 0)
+        {
+            using var parts = tx.Command("DELETE FROM version_parts WHERE seq = $s RETURNING blob_id").With("$s", removed.Seq);
+            using var p = parts.ExecuteReader();
+            while (p.Read())
+            {
+                if (!p.IsDBNull(0)) DeleteAfterCommit(tx, blobs, p.GetString(0));
+            }
+        }
         return removed;
     }
+
+    public static void DeleteAfterCommit(WriteTransaction tx, BlobStore blobs, string blobId) => tx.AfterCommit(() => blobs.Delete(blobId));
 
     private static void SetCurrent(WriteTransaction tx, long bucketId, byte[] key, long seq)
     {

@@ -92,6 +92,13 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.CopyObject => CopyObject.HandleAsync(ctx),
         S3Operation.GetObject or S3Operation.HeadObject => GetObject.HandleAsync(ctx),
         S3Operation.DeleteObject => DeleteObject.HandleAsync(ctx),
+        S3Operation.CreateMultipartUpload => Multipart.CreateAsync(ctx),
+        S3Operation.UploadPart => Multipart.UploadPartAsync(ctx),
+        S3Operation.UploadPartCopy => Multipart.UploadPartCopyAsync(ctx),
+        S3Operation.CompleteMultipartUpload => Multipart.CompleteAsync(ctx),
+        S3Operation.AbortMultipartUpload => Multipart.AbortAsync(ctx),
+        S3Operation.ListParts => MultipartListings.ListPartsAsync(ctx),
+        S3Operation.ListMultipartUploads => MultipartListings.ListUploadsAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };
 

@@ -13,25 +13,14 @@ internal static class CopyObject
     {
         var bucketName = ctx.S3.RequireBucket();
         var key = ctx.S3.RequireKey();
-        var source = CopySource.Parse(ctx.Request.Header("x-amz-copy-source")!);
         var directive = ctx.Request.Header("x-amz-metadata-directive") ?? "COPY";
         if (directive is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown metadata directive.");
         ctx.Engine.GetBucket(bucketName);
-
-        var (sourceBucket, found) = ctx.Engine.FindVersion(source.Bucket, source.Key, source.VersionId);
-        if (found is { IsDeleteMarker: true } && source.VersionId is not null)
-        {
-            S3Fail.With(StrataError.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
-        }
-        if (found is null || found.IsDeleteMarker) throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
+        var (sourceBucket, found) = FindSource(ctx, out var source);
         // S3 refuses a copy onto itself that changes nothing; a copy of an older version is a restore and is allowed.
         if (source.Bucket == bucketName && source.Key == key && source.VersionId is null && directive == "COPY")
         {
             S3Fail.With(StrataError.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
-        }
-        if (HttpValues.ReadPreconditions(ctx.Request, "x-amz-copy-source-").EvaluateForCopySource(found.ETag, found.LastModified) != PreconditionOutcome.Proceed)
-        {
-            S3Fail.With(StrataError.PreconditionFailed);
         }
 
         var headers = directive == "REPLACE" ? ObjectHeaderReader.Read(ctx.Request) : found.Headers;
@@ -41,15 +30,13 @@ internal static class CopyObject
         {
             await using var draft = ctx.Engine.CreateDraft();
             await draft.WriteFromAsync(content, ctx.Aborted);
-            var command = new PutObjectCommand(bucketName, key, headers, found.Checksum);
+            // A copy of a multipart object is one part now: its composite checksum no longer describes it.
+            var command = new PutObjectCommand(bucketName, key, headers, found.PartsCount > 0 ? null : found.Checksum);
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 
         if (result.Versioning != VersioningState.Unversioned) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
-        if (sourceBucket.Versioning != VersioningState.Unversioned || !found.VersionId.IsNull)
-        {
-            ctx.Response.Headers["x-amz-copy-source-version-id"] = found.VersionId.Value;
-        }
+        WriteSourceVersion(ctx, sourceBucket, found);
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "CopyObjectResult", S3Xml.Namespace);
@@ -57,6 +44,34 @@ internal static class CopyObject
         await xml.ElementAsync("ETag", result.ETag);
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
+    }
+
+    /// <summary>
+    /// The version x-amz-copy-source names, after the x-amz-copy-source-if-* conditions: a delete marker
+    /// on top is NoSuchKey, one named by version id InvalidRequest, as S3 answers.
+    /// </summary>
+    public static (BucketInfo Bucket, ObjectVersion Version) FindSource(S3Context ctx, out CopySource source)
+    {
+        source = CopySource.Parse(ctx.Request.Header("x-amz-copy-source")!);
+        var (sourceBucket, found) = ctx.Engine.FindVersion(source.Bucket, source.Key, source.VersionId);
+        if (found is { IsDeleteMarker: true } && source.VersionId is not null)
+        {
+            S3Fail.With(StrataError.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
+        }
+        if (found is null || found.IsDeleteMarker) throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
+        if (HttpValues.ReadPreconditions(ctx.Request, "x-amz-copy-source-").EvaluateForCopySource(found.ETag, found.LastModified) != PreconditionOutcome.Proceed)
+        {
+            S3Fail.With(StrataError.PreconditionFailed);
+        }
+        return (sourceBucket, found);
+    }
+
+    public static void WriteSourceVersion(S3Context ctx, BucketInfo sourceBucket, ObjectVersion found)
+    {
+        if (sourceBucket.Versioning != VersioningState.Unversioned || !found.VersionId.IsNull)
+        {
+            ctx.Response.Headers["x-amz-copy-source-version-id"] = found.VersionId.Value;
+        }
     }
 }
 

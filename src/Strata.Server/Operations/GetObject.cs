@@ -14,9 +14,11 @@ internal static class GetObject
         var key = ctx.S3.RequireKey();
         var versionText = ctx.S3.QueryValue("versionId");
         VersionId? versionId = versionText is null ? null : VersionId.Parse(versionText);
-        if (ctx.S3.QueryValue("partNumber") is not null)
+        var partText = ctx.S3.QueryValue("partNumber");
+        int? partNumber = partText is null ? null : Multipart.PartNumber(partText);
+        if (partNumber is not null && ctx.Request.Headers.Range.Count > 0)
         {
-            S3Fail.With(StrataError.NotImplemented, "GetObject with partNumber arrives with multipart upload.");
+            S3Fail.With(StrataError.InvalidRequest, "Cannot specify both Range header and partNumber query parameter");
         }
         var isHead = HttpMethods.IsHead(ctx.Request.Method);
 
@@ -36,7 +38,7 @@ internal static class GetObject
                 case PreconditionOutcome.PreconditionFailed:
                     throw S3Fail.Exception(StrataError.PreconditionFailed);
             }
-            var range = ByteRange.Parse(ctx.Request.Headers.Range, found.Size);
+            var range = partNumber is { } n ? PartRange(ctx, found, n) : ByteRange.Parse(ctx.Request.Headers.Range, found.Size);
             var content = isHead ? Stream.Null : ctx.Engine.OpenContent(found);
             if (content is null && attempt < 3) continue;
             if (content is null) throw S3Fail.Exception(StrataError.InternalError, "object content vanished");
@@ -62,6 +64,17 @@ internal static class GetObject
                 return;
             }
         }
+    }
+
+    /// <summary>GET ?partNumber=N: that part's bytes, with the object's part count (1 for an object not uploaded in parts).</summary>
+    private static ByteRange? PartRange(S3Context ctx, ObjectVersion version, int partNumber)
+    {
+        var parts = ctx.Engine.ObjectParts(version);
+        if (version.PartsCount > 0) ctx.Response.Headers["x-amz-mp-parts-count"] = version.PartsCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (partNumber > parts.Count) throw S3Fail.Exception(StrataError.InvalidPartNumber);
+        var part = parts[partNumber - 1];
+        if (part.Size == 0) return null; // an empty object has no byte range to name
+        return new ByteRange(part.Offset, part.Offset + part.Size - 1);
     }
 
     /// <summary>

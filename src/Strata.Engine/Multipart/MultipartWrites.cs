@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using Strata.Core;
+using Strata.Engine.Blobs;
+using Strata.Engine.Metadata;
+using Strata.Engine.Objects;
+
+namespace Strata.Engine.Multipart;
+
+/// <summary>
+/// Multipart uploads inside the committer's transaction. Parts are blob files referenced by <c>parts</c>;
+/// completion validates the list, pushes the version and moves the part rows to <c>version_parts</c> in
+/// the same transaction, so the object appears whole or not at all and no byte is copied.
+/// </summary>
+internal static class MultipartWrites
+{
+    public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, DateTimeOffset now)
+    {
+        var (bucketId, _) = StackWrites.Bucket(tx, bucket);
+        var uploadId = RandomIds.UrlSafe32();
+        using var insert = tx.Command("INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm) VALUES($u, $b, $k, $t, $h, $c)")
+            .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
+            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm);
+        insert.ExecuteNonQuery();
+        return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm);
+    }
+
+    private static long UploadRow(WriteTransaction tx, BucketName bucket, ObjectKey key, string uploadId)
+    {
+        var (bucketId, _) = StackWrites.Bucket(tx, bucket);
+        using var find = tx.Command("SELECT id FROM uploads WHERE upload_id = $u AND bucket_id = $b AND key = $k")
+            .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8());
+        return find.ExecuteScalar() is long id ? id : throw S3Fail.Exception(StrataError.NoSuchUpload);
+    }
+
+    /// <summary>Stores a part; a part number uploaded again replaces the earlier part.</summary>
+    public static PartInfo PutPart(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId, int partNumber,
+        BlobContent content, Checksum? checksum, DateTimeOffset now)
+    {
+        var upload = UploadRow(tx, bucket, key, uploadId);
+        using (var old = tx.Command("DELETE FROM parts WHERE upload = $u AND part_number = $n RETURNING blob_id").With("$u", upload).With("$n", partNumber))
+        {
+            if (old.ExecuteScalar() is string replaced) StackWrites.DeleteAfterCommit(tx, blobs, replaced);
+        }
+        var etag = ETag.FromMd5(content.Md5);
+        using var insert = tx.Command("""
+            INSERT INTO parts(upload, part_number, size, etag, checksum, modified_ms, blob_id, inline)
+            VALUES($u, $n, $s, $e, $c, $t, $blob, $inline)
+            """)
+            .With("$u", upload).With("$n", partNumber).With("$s", content.Length).With("$e", etag).With("$c", checksum?.Serialize())
+            .With("$t", now.ToUnixTimeMilliseconds()).With("$blob", content.BlobId).With("$inline", content.Inline);
+        insert.ExecuteNonQuery();
+        return new PartInfo(partNumber, content.Length, etag, checksum, now);
+    }
+
+    public static void Abort(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId)
+    {
+        var upload = UploadRow(tx, bucket, key, uploadId);
+        DropUpload(tx, blobs, upload);
+    }
+
+    private static void DropUpload(WriteTransaction tx, BlobStore blobs, long upload)
+    {
+        using (var parts = tx.Command("DELETE FROM parts WHERE upload = $u RETURNING blob_id").With("$u", upload))
+        using (var r = parts.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (!r.IsDBNull(0)) StackWrites.DeleteAfterCommit(tx, blobs, r.GetString(0));
+            }
+        }
+        using var delete = tx.Command("DELETE FROM uploads WHERE id = $u").With("$u", upload);
+        delete.ExecuteNonQuery();
+    }
+
+    private sealed record StoredPart(int Number, long Size, string ETag, string? Checksum, string? BlobId, byte[]? Inline);
+
+    /// <param name="composeChecksum">Builds the composite checksum from the parts' checksums (null when it cannot).</param>
+    public static CompleteMultipartResult Complete(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId,
+        IReadOnlyList<CompletedPart> requested, Func<string, IReadOnlyList<string>, string?> composeChecksum, DateTimeOffset now)
+    {
+        var upload = UploadRow(tx, bucket, key, uploadId);
+        string headersText;
+        string? algorithm;
+        using (var info = tx.Command("SELECT headers, checksum_algorithm FROM uploads WHERE id = $u").With("$u", upload))
+        using (var r = info.ExecuteReader())
+        {
+            r.Read();
+            headersText = r.GetString(0);
+            algorithm = r.IsDBNull(1) ? null : r.GetString(1);
+        }
+        var stored = new Dictionary<int, StoredPart>();
+        using (var parts = tx.Command("SELECT part_number, size, etag, checksum, blob_id, inline FROM parts WHERE upload = $u").With("$u", upload))
+        using (var r = parts.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                var part = new StoredPart((int)r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                    r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : (byte[])r.GetValue(5));
+                stored[part.Number] = part;
+            }
+        }
+
+        var chosen = new List<StoredPart>(requested.Count);
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (!stored.TryGetValue(requested[i].PartNumber, out var part) || part.ETag.Trim('"') != requested[i].ETag.Trim().Trim('"'))
+            {
+                throw S3Fail.Exception(StrataError.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+            }
+            if (i < requested.Count - 1 && part.Size < MultipartLimits.MinPartSize)
+            {
+                throw S3Fail.Exception(StrataError.EntityTooSmall);
+            }
+            chosen.Add(part);
+        }
+
+        // S3's multipart ETag: the MD5 of the concatenated binary MD5s of the parts, then "-<count>".
+        var md5s = new byte[chosen.Count * 16];
+        long size = 0;
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            Convert.FromHexString(chosen[i].ETag.Trim('"')).CopyTo(md5s, i * 16);
+            size += chosen[i].Size;
+        }
+        var etag = "\"" + Convert.ToHexStringLower(MD5.HashData(md5s)) + "-" + chosen.Count + "\"";
+
+        Checksum? checksum = null;
+        if (algorithm is not null && chosen.TrueForAll(p => p.Checksum is not null))
+        {
+            var values = chosen.ConvertAll(p => Checksum.Deserialize(p.Checksum)!);
+            if (values.TrueForAll(v => v.Algorithm == algorithm) && composeChecksum(algorithm, values.ConvertAll(v => v.Value)) is { } composite)
+            {
+                checksum = new Checksum(algorithm, composite);
+            }
+        }
+
+        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum);
+        var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
+        long offset = 0;
+        foreach (var part in chosen)
+        {
+            using var insert = tx.Command("INSERT INTO version_parts(seq, part_number, offset, size, blob_id, inline) VALUES($s, $n, $o, $z, $b, $i)")
+                .With("$s", seq).With("$n", part.Number).With("$o", offset).With("$z", part.Size).With("$b", part.BlobId).With("$i", part.Inline);
+            insert.ExecuteNonQuery();
+            offset += part.Size;
+            stored.Remove(part.Number);
+        }
+        // Parts uploaded but not named in the completion are discarded, as S3 does.
+        foreach (var unused in stored.Values)
+        {
+            if (unused.BlobId is { } blobId) StackWrites.DeleteAfterCommit(tx, blobs, blobId);
+        }
+        using (var parts = tx.Command("DELETE FROM parts WHERE upload = $u").With("$u", upload)) parts.ExecuteNonQuery();
+        using (var delete = tx.Command("DELETE FROM uploads WHERE id = $u").With("$u", upload)) delete.ExecuteNonQuery();
+        return new CompleteMultipartResult(put, size, checksum);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using Strata.Core;
+using Strata.Engine.Multipart;
+using Strata.Engine.Objects;
+using Strata.Server.Body;
+using Strata.Server.Hosting;
+using Strata.Server.Xml;
+
+namespace Strata.Server.Operations;
+
+/// <summary>CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload.</summary>
+internal static class Multipart
+{
+    public static async Task CreateAsync(S3Context ctx)
+    {
+        var bucket = ctx.S3.RequireBucket();
+        var key = ctx.S3.RequireKey();
+        var algorithm = ChecksumAlgorithmOf(ctx.Request.Header("x-amz-checksum-algorithm"));
+        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithm);
+        if (algorithm is not null) ctx.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
+        await using var xml = S3Xml.CreateWriter(ctx.Response);
+        await xml.WriteStartDocumentAsync();
+        await xml.WriteStartElementAsync(null, "InitiateMultipartUploadResult", S3Xml.Namespace);
+        await xml.ElementAsync("Bucket", bucket.Value);
+        await xml.ElementAsync("Key", key.Value);
+        await xml.ElementAsync("UploadId", upload.UploadId);
+        await xml.WriteEndElementAsync();
+        await xml.WriteEndDocumentAsync();
+    }
+
+    private static string? ChecksumAlgorithmOf(string? header)
+    {
+        if (header is null) return null;
+        foreach (var algorithm in PayloadChecksum.All)
+        {
+            if (string.Equals(PayloadChecksum.Name(algorithm), header, StringComparison.OrdinalIgnoreCase)) return PayloadChecksum.Name(algorithm);
+        }
+        throw S3Fail.Exception(StrataError.InvalidRequest, "Checksum algorithm provided is unsupported.");
+    }
+
+    public static int PartNumber(string? text)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > MultipartLimits.MaxPartNumber)
+        {
+            throw S3Fail.Exception(StrataError.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
+        }
+        return n;
+    }
+
+    public static async Task UploadPartAsync(S3Context ctx)
+    {
+        var bucket = ctx.S3.RequireBucket();
+        var key = ctx.S3.RequireKey();
+        var partNumber = PartNumber(ctx.S3.QueryValue("partNumber"));
+        var uploadId = ctx.S3.QueryValue("uploadId")!;
+        var length = ctx.Caller.PayloadLength ?? ctx.Request.ContentLength;
+        if (length is null) S3Fail.With(StrataError.MissingContentLength);
+        if (length > MultipartLimits.MaxPartSize) S3Fail.With(StrataError.EntityTooLarge);
+        var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
+        ctx.Engine.GetUpload(bucket, key, uploadId); // NoSuchUpload before the body is read
+
+        await using var draft = ctx.Engine.CreateDraft();
+        await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted);
+        if (draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
+        var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
+        var part = await ctx.Engine.UploadPartAsync(bucket, key, uploadId, partNumber, draft, expectedMd5, checksum, ctx.Aborted);
+        ctx.Response.Headers.ETag = part.ETag;
+        ObjectResponse.WriteChecksum(ctx.Response, checksum);
+    }
+
+    public static async Task UploadPartCopyAsync(S3Context ctx)
+    {
+        var bucket = ctx.S3.RequireBucket();
+        var key = ctx.S3.RequireKey();
+        var partNumber = PartNumber(ctx.S3.QueryValue("partNumber"));
+        var uploadId = ctx.S3.QueryValue("uploadId")!;
+        ctx.Engine.GetUpload(bucket, key, uploadId);
+        var (sourceBucket, found) = CopyObject.FindSource(ctx, out var source);
+        var (first, count) = SourceRange(ctx.Request.Header("x-amz-copy-source-range"), found.Size);
+        if (count > MultipartLimits.MaxPartSize) S3Fail.With(StrataError.EntityTooLarge);
+
+        var content = ctx.Engine.OpenContent(found) ?? throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
+        PartInfo part;
+        await using (content)
+        {
+            if (first > 0) content.Seek(first, SeekOrigin.Begin);
+            await using var draft = ctx.Engine.CreateDraft();
+            await draft.WriteFromAsync(new BoundedStream(content, count), ctx.Aborted);
+            part = await ctx.Engine.UploadPartAsync(bucket, key, uploadId, partNumber, draft, expectedMd5: null, checksum: null, ctx.Aborted);
+        }
+        CopyObject.WriteSourceVersion(ctx, sourceBucket, found);
+        await using var xml = S3Xml.CreateWriter(ctx.Response);
+        await xml.WriteStartDocumentAsync();
+        await xml.WriteStartElementAsync(null, "CopyPartResult", S3Xml.Namespace);
+        await xml.ElementAsync("LastModified", S3Xml.Timestamp(part.LastModified));
+        await xml.ElementAsync("ETag", part.ETag);
+        await xml.WriteEndElementAsync();
+        await xml.WriteEndDocumentAsync();
+    }
+
+    /// <summary>x-amz-copy-source-range: "bytes=first-last" within the source; absent means the whole source.</summary>
+    private static (long First, long Count) SourceRange(string? header, long size)
+    {
+        if (header is null) return (0, size);
+        var spec = header.Trim();
+        var dash = spec.IndexOf('-');
+        if (!spec.StartsWith("bytes=", StringComparison.Ordinal) || dash < 0
+            || !long.TryParse(spec[6..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+            || !long.TryParse(spec[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            || last < first)
+        {
+            throw S3Fail.Exception(StrataError.InvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+        }
+        if (last >= size) throw S3Fail.Exception(StrataError.InvalidRange, $"Range specified is not valid for source object of size: {size}");
+        return (first, last - first + 1);
+    }
+
+    public static async Task CompleteAsync(S3Context ctx)
+    {
+        var bucket = ctx.S3.RequireBucket();
+        var key = ctx.S3.RequireKey();
+        var uploadId = ctx.S3.QueryValue("uploadId")!;
+        if (ctx.Request.ContentLength > S3Xml.MaxRequestBytes) S3Fail.With(StrataError.MalformedXML);
+        var parts = await CompleteRequestReader.ReadAsync(ctx.Caller.Payload);
+        var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, CompositeChecksum);
+
+        if (result.Put.Versioning != VersioningState.Unversioned) ctx.Response.Headers["x-amz-version-id"] = result.Put.VersionId.Value;
+        await using var xml = S3Xml.CreateWriter(ctx.Response);
+        await xml.WriteStartDocumentAsync();
+        await xml.WriteStartElementAsync(null, "CompleteMultipartUploadResult", S3Xml.Namespace);
+        await xml.ElementAsync("Location", $"/{bucket.Value}/{Uri.EscapeDataString(key.Value)}");
+        await xml.ElementAsync("Bucket", bucket.Value);
+        await xml.ElementAsync("Key", key.Value);
+        await xml.ElementAsync("ETag", result.Put.ETag);
+        if (result.Checksum is { } checksum) await xml.ElementAsync("Checksum" + checksum.Algorithm, checksum.Value);
+        await xml.WriteEndElementAsync();
+        await xml.WriteEndDocumentAsync();
+    }
+
+    /// <summary>S3's composite checksum: the checksum of the parts' concatenated binary checksums, then "-<count>".</summary>
+    private static string? CompositeChecksum(string algorithmName, IReadOnlyList<string> partChecksums)
+    {
+        var algorithm = Array.Find(PayloadChecksum.All, a => PayloadChecksum.Name(a) == algorithmName);
+        using var composite = new PayloadChecksum(algorithm);
+        Span<byte> digest = stackalloc byte[32];
+        foreach (var value in partChecksums)
+        {
+            if (!Convert.TryFromBase64String(value, digest, out var written)) return null;
+            composite.Append(digest[..written]);
+        }
+        return composite.ComputeBase64() + "-" + partChecksums.Count.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public static async Task AbortAsync(S3Context ctx)
+    {
+        await ctx.Engine.AbortMultipartUploadAsync(ctx.S3.RequireBucket(), ctx.S3.RequireKey(), ctx.S3.QueryValue("uploadId")!);
+        ctx.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status204NoContent;
+    }
+}
+
+/// <summary>Reads at most <paramref name="count"/> bytes of a stream (a copy-source range).</summary>
+internal sealed class BoundedStream(Stream inner, long limit) : Stream
+{
+    private long _left = limit;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_left == 0) return 0;
+        var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _left)], cancellationToken);
+        _left -= read;
+        return read;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_left == 0) return 0;
+        var read = inner.Read(buffer, offset, (int)Math.Min(count, _left));
+        _left -= read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
