@@ -110,6 +110,39 @@ class Objects(unittest.TestCase):
                 self.assertEqual(hashlib.sha256(f.read()).hexdigest(), hashlib.sha256(data).hexdigest())
 
 
+class Multipart(unittest.TestCase):
+    def test_upload_file_and_download_file_in_parts(self):
+        s3 = client()
+        bucket = new_bucket(s3, versioning=True)
+        data = os.urandom(23 * 1024 * 1024 + 7)
+        small_parts = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)
+        with tempfile.TemporaryDirectory() as folder:
+            source = os.path.join(folder, "in.bin")
+            target = os.path.join(folder, "out.bin")
+            with open(source, "wb") as f:
+                f.write(data)
+            s3.upload_file(source, bucket, "big.bin", Config=small_parts)
+            head = s3.head_object(Bucket=bucket, Key="big.bin")
+            self.assertTrue(head["ETag"].endswith('-5"'), head["ETag"])
+            self.assertNotEqual(head["VersionId"], "null")
+            s3.download_file(bucket, "big.bin", target, Config=small_parts)
+            with open(target, "rb") as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), hashlib.sha256(data).hexdigest())
+
+    def test_completion_errors(self):
+        s3 = client()
+        bucket = new_bucket(s3)
+        upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+        small = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"tiny")["ETag"]
+        last = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=2, Body=b"end")["ETag"]
+        parts = {"Parts": [{"PartNumber": 1, "ETag": small}, {"PartNumber": 2, "ETag": last}]}
+        self.assertEqual(error_code(lambda: s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=parts)), "EntityTooSmall")
+        wrong = {"Parts": [{"PartNumber": 1, "ETag": '"0123"'}]}
+        self.assertEqual(error_code(lambda: s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=wrong)), "InvalidPart")
+        s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload)
+        self.assertEqual(error_code(lambda: s3.list_parts(Bucket=bucket, Key="k", UploadId=upload)), "NoSuchUpload")
+
+
 class VersioningRecipe(unittest.TestCase):
     """The recipe: enable versioning, upload twice, delete, list versions, read the old version,
     remove the delete marker, restore an older version by copying it over the key."""
