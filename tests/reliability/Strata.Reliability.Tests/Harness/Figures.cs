@@ -10,10 +10,10 @@ internal static class Figures
 
     public static string FilePath => Path.Combine(PublishedServer.RepositoryRoot(), "artifacts", "test-results", "reliability.txt");
 
-    public static void Write(ITestOutputHelper output, string section, IReadOnlyList<(string Name, object Value)> figures)
+    public static void Write(ITestOutputHelper? output, string section, IReadOnlyList<(string Name, object Value)> figures)
     {
         var lines = figures.Select(f => $"{section}.{f.Name}={f.Value}").ToList();
-        foreach (var line in lines) output.WriteLine(line);
+        foreach (var line in lines) output?.WriteLine(line);
         lock (Gate)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
