@@ -54,7 +54,7 @@ public sealed class HostileAuth(HostileServer server) : IClassFixture<HostileSer
     [MemberData(nameof(Mutations))]
     public async Task A_request_with_one_SigV4_field_changed_is_refused_and_stores_nothing(string mutation, int status, string[] codes)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var key = "m-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(mutation)))[..12];
         var request = Mutate(mutation, server.Sign("PUT", PathOf(key), body: Body), key);
         HostileServer.AssertRefused(await server.SendAsync(request), status, codes);
@@ -101,7 +101,7 @@ public sealed class HostileAuth(HostileServer server) : IClassFixture<HostileSer
     [InlineData("x-amz-metadata-directive", "REPLACE")]
     public async Task An_x_amz_header_added_after_signing_is_refused_and_stores_nothing(string header, string value)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var key = "unsigned-" + header;
         var request = WithHeader(server.Sign("PUT", PathOf(key), body: Body), header, value);
         var response = await server.SendAsync(request);
@@ -120,7 +120,7 @@ public sealed class HostileAuth(HostileServer server) : IClassFixture<HostileSer
     [Fact]
     public async Task Strata_Testings_signer_is_refused_with_another_secret_another_region_or_an_old_date()
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         using (var wrongSecret = server.CreateSigned(secretKey: "another-secret-0123456789abcdefghijklmn"))
         {
             HostileServer.AssertRefused(await HostileServer.ReadAsync(await wrongSecret.SendAsync(HttpMethod.Put, PathOf("sr-secret"), body: "x")), 403, "SignatureDoesNotMatch");

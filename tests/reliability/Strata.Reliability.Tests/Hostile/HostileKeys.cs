@@ -27,7 +27,7 @@ public sealed class HostileKeys(HostileServer server) : IClassFixture<HostileSer
     public async Task A_path_like_key_is_stored_as_the_key_it_spells_and_nowhere_else(string name, string rawKeyPath)
     {
         _ = name;
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var body = Encoding.ASCII.GetBytes("hostile key body " + name);
         var path = "/" + HostileServer.Plain + rawKeyPath;
 
@@ -53,7 +53,7 @@ public sealed class HostileKeys(HostileServer server) : IClassFixture<HostileSer
     [Fact]
     public async Task A_NUL_in_the_key_is_refused_and_nothing_is_stored()
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var put = await server.SendAsync(server.Sign("PUT", "/" + HostileServer.Plain + "/nul%00byte", body: "x"u8.ToArray()));
         Assert.True(put.Status == 400, put.ToString());
         await server.AssertUnharmedAsync(before);
@@ -74,7 +74,7 @@ public sealed class HostileKeys(HostileServer server) : IClassFixture<HostileSer
     public async Task An_invalid_key_is_refused_with_S3s_code_and_nothing_is_stored(string name, string rawKeyPath, int status, string code)
     {
         _ = name;
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         foreach (var bucket in new[] { HostileServer.Versioned, HostileServer.Plain })
         {
             var path = "/" + bucket + rawKeyPath;

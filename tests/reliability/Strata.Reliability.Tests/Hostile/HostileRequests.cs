@@ -29,7 +29,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [MemberData(nameof(BadBucketNames))]
     public async Task A_bucket_name_off_S3s_rules_is_InvalidBucketName_and_no_bucket_appears(string rawName)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         HostileServer.AssertRefused(await server.SendAsync(server.Sign("PUT", "/" + rawName)), 400, "InvalidBucketName");
         HostileServer.AssertRefused(await server.SendAsync(server.Sign("PUT", "/" + rawName + "/key", body: "x"u8.ToArray())), 400, "InvalidBucketName");
         await server.AssertUnharmedAsync(before);
@@ -40,7 +40,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [InlineData(40, 60)]
     public async Task Metadata_over_2_KB_is_MetadataTooLarge_and_nothing_is_stored(int headers, int valueLength)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var metadata = Enumerable.Range(0, headers).ToDictionary(i => $"x-amz-meta-m{i:D2}", _ => new string('m', valueLength));
         using var signed = server.CreateSigned();
         foreach (var bucket in new[] { HostileServer.Versioned, HostileServer.Plain })
@@ -57,7 +57,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [InlineData("bytes=-0")]
     public async Task An_unsatisfiable_Range_is_416_InvalidRange(string range)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         using var signed = server.CreateSigned();
         var response = await HostileServer.ReadAsync(await signed.SendAsync(HttpMethod.Get, $"/{HostileServer.Plain}/{HostileServer.SmallKey}",
             headers: new Dictionary<string, string> { ["range"] = range }));
@@ -75,7 +75,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [InlineData("bytes=99999999999999999999999-")]
     public async Task A_malformed_Range_is_ignored_and_the_whole_object_is_sent(string range)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         using var signed = server.CreateSigned();
         var response = await HostileServer.ReadAsync(await signed.SendAsync(HttpMethod.Get, $"/{HostileServer.Plain}/{HostileServer.SmallKey}",
             headers: new Dictionary<string, string> { ["range"] = range }));
@@ -93,7 +93,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [InlineData(10_000, 0, true)]
     public async Task A_body_cut_short_by_a_client_that_closes_stores_nothing(int announced, int sent, bool unsignedPayload)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var full = Crash.Body.Bytes(announced, announced);
         foreach (var bucket in new[] { HostileServer.Versioned, HostileServer.Plain })
         {
@@ -109,7 +109,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [Fact]
     public async Task A_Content_Length_shorter_than_the_signed_body_is_XAmzContentSHA256Mismatch_and_the_rest_is_not_a_request()
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var body = Crash.Body.Bytes(3, 40_000);
         var request = server.Sign("PUT", $"/{HostileServer.Plain}/cut/long-body", body: body);
         // The server reads 20000 bytes, finds the signed hash does not match them, and must not take the
@@ -126,7 +126,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [InlineData("99999999999999999999999")]
     public async Task A_Content_Length_that_is_not_a_length_is_refused(string contentLength)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var request = server.Sign("PUT", $"/{HostileServer.Plain}/cut/bad-length", body: "x"u8.ToArray());
         var head = Encoding.ASCII.GetString(request.Head()).Replace("Content-Length: 1\r\n", $"Content-Length: {contentLength}\r\n", StringComparison.Ordinal);
         var response = await RawHttp.SendAsync(server.Endpoint, Encoding.ASCII.GetBytes(head), "x"u8.ToArray());
@@ -137,7 +137,7 @@ public sealed class HostileRequests(HostileServer server) : IClassFixture<Hostil
     [Fact]
     public async Task A_Content_MD5_that_does_not_match_is_BadDigest_and_nothing_is_stored()
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         var md5 = Convert.ToBase64String(MD5.HashData("something else"u8));
         var request = server.Sign("PUT", $"/{HostileServer.Versioned}/md5/mismatch", body: Crash.Body.Bytes(5, 50_000),
             headers: new Dictionary<string, string> { ["content-md5"] = md5 });

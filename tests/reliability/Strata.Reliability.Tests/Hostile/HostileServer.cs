@@ -18,7 +18,7 @@ public sealed class HostileServer : IAsyncLifetime
     public static readonly byte[] Small = Encoding.ASCII.GetBytes(new string('s', 100));
     public static readonly byte[] Large = Crash.Body.Bytes(7, 100 * 1024);
 
-    private static int _casesTried;
+    private static int _casesTried, _casesUnharmed;
     private readonly Sandbox _sandbox = new();
     private PublishedServer? _server;
 
@@ -53,6 +53,13 @@ public sealed class HostileServer : IAsyncLifetime
 
     internal Task<RawResponse> SendAsync(RawSigV4 request) => RawHttp.SendAsync(Endpoint, request);
 
+    /// <summary>Counts the case and returns the snapshot it must leave unchanged.</summary>
+    public Task<string> StartCaseAsync()
+    {
+        Interlocked.Increment(ref _casesTried);
+        return SnapshotAsync();
+    }
+
     /// <summary>Buckets, their versioning, every version (markers included) and the blob files, as text.</summary>
     public async Task<string> SnapshotAsync()
     {
@@ -71,11 +78,11 @@ public sealed class HostileServer : IAsyncLifetime
     /// <summary>The checks every hostile case ends with.</summary>
     public async Task AssertUnharmedAsync(string before)
     {
-        Interlocked.Increment(ref _casesTried);
         Assert.False(Server.HasExited, "The server process died:\n" + Server.Output);
         Assert.True(await Server.IsHealthyAsync(), "GET /_strata/health did not answer ok");
         Assert.Equal(before, await SnapshotAsync());
         Assert.Empty(_sandbox.StrayEntries());
+        Interlocked.Increment(ref _casesUnharmed);
     }
 
     /// <summary>For a case whose cleanup happens after the answer (a draft removed when the server sees the connection end).</summary>
@@ -107,6 +114,8 @@ public sealed class HostileServer : IAsyncLifetime
         await Server.DisposeAsync();
         _sandbox.Dispose();
         // Cumulative over the hostile classes run so far in this process; the last one to finish writes the total.
-        Figures.Write(null, "hostile", [("cases_tried", Volatile.Read(ref _casesTried)), ("cases_harmful", 0)]);
+        var tried = Volatile.Read(ref _casesTried);
+        var unharmed = Volatile.Read(ref _casesUnharmed);
+        Figures.Write(null, "hostile", [("cases_tried", tried), ("cases_refused_as_s3_does_and_unharmed", unharmed), ("cases_failed", tried - unharmed)]);
     }
 }

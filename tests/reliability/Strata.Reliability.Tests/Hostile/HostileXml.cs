@@ -53,7 +53,7 @@ public sealed class HostileXml(HostileServer server) : IClassFixture<HostileServ
     [MemberData(nameof(VersioningBodies))]
     public async Task PutBucketVersioning_with_a_hostile_body_is_MalformedXML_and_versioning_stays_as_it_was(string body)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         using var signed = server.CreateSigned();
         var response = await HostileServer.ReadAsync(await signed.SendAsync(HttpMethod.Put, "/" + HostileServer.Versioned, "versioning", VersioningBody(body)));
         HostileServer.AssertRefused(response, 400, "MalformedXML");
@@ -93,7 +93,7 @@ public sealed class HostileXml(HostileServer server) : IClassFixture<HostileServ
     [MemberData(nameof(DeleteBodies))]
     public async Task DeleteObjects_with_a_hostile_body_is_MalformedXML_and_deletes_nothing(string body)
     {
-        var before = await server.SnapshotAsync();
+        var before = await server.StartCaseAsync();
         foreach (var bucket in new[] { HostileServer.Versioned, HostileServer.Plain })
         {
             using var signed = server.CreateSigned();
