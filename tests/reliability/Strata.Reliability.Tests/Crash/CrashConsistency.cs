@@ -1,0 +1,44 @@
+using Strata.Reliability.Tests.Harness;
+
+namespace Strata.Reliability.Tests.Crash;
+
+/// <summary>
+/// SIGKILL at random moments under concurrent traffic. STRATA_LONG_TESTS=1 runs ten times as many cycles.
+/// The figures go to artifacts/test-results/reliability.txt.
+/// </summary>
+public sealed class CrashConsistency(ITestOutputHelper output)
+{
+    private static bool Long => Environment.GetEnvironmentVariable("STRATA_LONG_TESTS") == "1";
+
+    [Fact]
+    public async Task Every_acknowledged_write_and_delete_survives_a_kill_at_any_moment()
+    {
+        var result = await new CrashCampaign(output).RunAsync(cycles: Long ? 500 : 50, killDuringRecovery: false);
+        Report("crash", result);
+    }
+
+    [Fact]
+    public async Task A_kill_during_start_up_recovery_loses_nothing_either()
+    {
+        var result = await new CrashCampaign(output).RunAsync(cycles: Long ? 150 : 15, killDuringRecovery: true);
+        Report("recovery_crash", result);
+    }
+
+    private void Report(string section, CampaignResult r) => Figures.Write(output, section,
+    [
+        ("kill_cycles_survived", r.KillCycles),
+        ("kills_during_recovery", r.RecoveryKills),
+        ("kills_during_recovery_before_serving_line", r.RecoveryKillsBeforeServing),
+        ("acknowledged_writes", r.AckedWrites),
+        ("acknowledged_deletes", r.AckedDeletes),
+        ("requests_cut_by_kills", r.RequestsCut),
+        ("orphan_blob_files_swept_by_start_up", r.OrphansSweptAtStart),
+        ("acknowledged_write_checks", r.WriteChecks),
+        ("acknowledged_delete_checks", r.DeleteChecks),
+        ("bodies_compared_byte_for_byte", r.BodiesCompared),
+        ("orphan_blob_files_found", r.OrphansFound),
+        ("blob_files_at_end", r.BlobFiles),
+        ("seconds", Math.Round(r.Elapsed.TotalSeconds, 1)),
+        ("seed", r.Seed),
+    ]);
+}
