@@ -128,7 +128,9 @@ internal static class SignedRequests
     {
         request.Headers["x-amz-content-sha256"] = contentSha256;
         request.Headers["x-amz-date"] = "20130524T000000Z";
-        const string signedHeaders = "host;x-amz-content-sha256;x-amz-date";
+        // As the SDKs do: host and every x-amz-* header the request carries are signed.
+        var amzHeaders = request.Headers.Keys.Select(k => k.ToLowerInvariant()).Where(k => k.StartsWith("x-amz-", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        var signedHeaders = string.Join(';', amzHeaders.Prepend("host"));
         var (path, query) = CanonicalRequest.RawTarget(request);
         var writer = new PooledByteWriter(256);
         try

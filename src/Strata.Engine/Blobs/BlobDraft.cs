@@ -65,7 +65,7 @@ internal sealed class BlobDraft : IAsyncDisposable
     {
         _blobId = BlobStore.NewId();
         var path = _store.PathOf(_blobId);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _store.EnsureShardDirectory(path);
         _file = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

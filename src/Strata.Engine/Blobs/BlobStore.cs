@@ -12,7 +12,11 @@ internal sealed class BlobStore
     public BlobStore(string dataDirectory)
     {
         _root = Path.Combine(dataDirectory, "blobs");
-        Directory.CreateDirectory(_root);
+        if (!Directory.Exists(_root))
+        {
+            Directory.CreateDirectory(_root);
+            Fsync.Flush(dataDirectory);
+        }
     }
 
     public static string NewId() => Guid.NewGuid().ToString("N");
@@ -21,6 +25,18 @@ internal sealed class BlobStore
     {
         if (blobId.Length != 32) throw new ArgumentException("not a blob id", nameof(blobId));
         return Path.Combine(_root, blobId[..2], blobId);
+    }
+
+    /// <summary>
+    /// Creates a blob's shard folder (blobs/ab/) the first time, fsyncing blobs/ so the new folder's entry
+    /// survives power loss; the blob's own directory fsync happens when it is sealed.
+    /// </summary>
+    public void EnsureShardDirectory(string blobPath)
+    {
+        var shard = Path.GetDirectoryName(blobPath)!;
+        if (Directory.Exists(shard)) return;
+        Directory.CreateDirectory(shard);
+        Fsync.Flush(_root);
     }
 
     public BlobDraft CreateDraft(int inlineThreshold) => new(this, inlineThreshold);

@@ -86,6 +86,7 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
             throw S3Fail.Exception(StrataError.RequestTimeTooSkewed, "The difference between the request time and the current time is too large.");
         }
         if (headers.ContainsKey(SigV4.SecurityTokenHeader)) throw SessionTokensRefused();
+        RefuseUnsignedAmzHeaders(headers, header.SignedHeaders);
 
         var payloadHash = headers[SigV4.ContentSha256Header];
         if (payloadHash.Count != 1 || string.IsNullOrEmpty(payloadHash[0]))
@@ -281,8 +282,9 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
     }
 
     /// <summary>
-    /// S3 refuses a presigned request carrying x-amz-* headers its signer did not sign: the URL's holder could
-    /// otherwise add x-amz-copy-source, x-amz-acl or a governance bypass to what was granted.
+    /// S3 refuses a request carrying x-amz-* headers its signer did not sign: whoever holds or intercepts it
+    /// could otherwise add x-amz-copy-source, x-amz-meta-* or a governance bypass to what was signed.
+    /// x-amz-user-agent is exempt: aws-sdk-go v1 (rclone) sends it unsigned.
     /// </summary>
     private static void RefuseUnsignedAmzHeaders(IHeaderDictionary headers, string signedHeaders)
     {
