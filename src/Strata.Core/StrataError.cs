@@ -4,6 +4,7 @@ namespace Strata.Core;
 public enum StrataError
 {
     AccessDenied,
+    AccessControlListNotSupported,
     AuthorizationHeaderMalformed,
     AuthorizationQueryParametersError,
     BadDigest,
@@ -26,11 +27,13 @@ public enum StrataError
     InvalidRequest,
     KeyTooLongError,
     MalformedXML,
+    MalformedPolicy,
     MetadataTooLarge,
     MethodNotAllowed,
     MissingContentLength,
     MissingSecurityHeader,
     NoSuchBucket,
+    NoSuchBucketPolicy,
     NoSuchKey,
     NoSuchUpload,
     NoSuchVersion,
@@ -63,6 +66,9 @@ public static class S3Fail
     public static string DefaultMessage(StrataError error) => error switch
     {
         StrataError.AccessDenied => "Access Denied",
+        StrataError.AccessControlListNotSupported => "The bucket does not allow ACLs",
+        StrataError.MalformedPolicy => "Policies must be valid JSON and the first byte must be '{'",
+        StrataError.NoSuchBucketPolicy => "The bucket policy does not exist",
         StrataError.BadDigest => "The Content-MD5 or checksum you specified did not match what we received.",
         StrataError.BucketAlreadyExists => "The requested bucket name is not available.",
         StrataError.BucketAlreadyOwnedByYou => "Your previous request to create the named bucket succeeded and you already own it.",

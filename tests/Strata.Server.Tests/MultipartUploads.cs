@@ -183,6 +183,25 @@ public sealed class MultipartUploads(StrataServer server) : IClassFixture<Strata
     }
 
     [Fact]
+    public async Task ListParts_pages_with_part_number_markers()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        var upload = await s3.InitiateMultipartUploadAsync(bucket, "p.bin");
+        foreach (var n in new[] { 1, 2, 3, 5, 8 }) await UploadPartAsync(s3, bucket, "p.bin", upload.UploadId, n, [(byte)n]);
+        var seen = new List<int>();
+        int? marker = null;
+        while (true)
+        {
+            var page = await s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "p.bin", UploadId = upload.UploadId, MaxParts = 2, PartNumberMarker = marker?.ToString() });
+            seen.AddRange(page.Parts!.Select(p => p.PartNumber ?? 0));
+            if (page.IsTruncated != true) break;
+            marker = page.NextPartNumberMarker;
+        }
+        Assert.Equal([1, 2, 3, 5, 8], seen);
+    }
+
+    [Fact]
     public async Task Uploading_a_part_number_again_replaces_it()
     {
         using var s3 = server.CreateClient();

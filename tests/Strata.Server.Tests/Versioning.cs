@@ -79,6 +79,29 @@ public sealed class Versioning(StrataServer server) : IClassFixture<StrataServer
             s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", VersionId = marker.VersionId }));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, error.StatusCode);
         Assert.Equal("MethodNotAllowed", error.ErrorCode);
+
+        using var signed = server.CreateSigned();
+        var raw = await signed.SendAsync(HttpMethod.Head, $"/{bucket}/k", $"versionId={marker.VersionId}");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, raw.StatusCode);
+        Assert.Equal("true", raw.Headers.GetValues("x-amz-delete-marker").Single());
+        Assert.Equal(marker.VersionId, raw.Headers.GetValues("x-amz-version-id").Single());
+        Assert.Contains("DELETE", raw.Content.Headers.Allow);
+        Assert.NotNull(raw.Content.Headers.LastModified);
+    }
+
+    [Fact]
+    public async Task ListObjectVersions_with_encoding_type_url_encodes_keys_and_prefixes()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync(versioning: true);
+        await s3.PutObjectAsync(Put(bucket, "dir one/a b+c.txt", "x"));
+        await s3.PutObjectAsync(Put(bucket, "top é.txt", "x"));
+        using var signed = server.CreateSigned();
+        var response = await signed.SendAsync(HttpMethod.Get, $"/{bucket}", "versions&encoding-type=url&delimiter=%2F");
+        var xml = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<EncodingType>url</EncodingType>", xml);
+        Assert.Contains("<Key>top+%C3%A9.txt</Key>", xml);
+        Assert.Contains("<Prefix>dir+one/</Prefix>", xml);
     }
 
     [Fact]

@@ -8,6 +8,9 @@ internal static class S3ErrorMap
     public static readonly IReadOnlyDictionary<StrataError, int> Status = new Dictionary<StrataError, int>
     {
         [StrataError.AccessDenied] = 403,
+        [StrataError.AccessControlListNotSupported] = 400,
+        [StrataError.MalformedPolicy] = 400,
+        [StrataError.NoSuchBucketPolicy] = 404,
         [StrataError.AuthorizationHeaderMalformed] = 400,
         [StrataError.AuthorizationQueryParametersError] = 400,
         [StrataError.BadDigest] = 400,
