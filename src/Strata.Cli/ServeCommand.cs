@@ -16,9 +16,12 @@ internal static class ServeCommand
         var listen = new Option<string?>("--listen") { Description = "HOST:PORT to listen on (default 127.0.0.1:9000; env STRATA_LISTEN)" };
         var region = new Option<string?>("--region") { Description = "Region name the server answers for (default us-east-1; env STRATA_REGION)" };
         var domain = new Option<string?>("--domain") { Description = "Base domain for virtual-hosted-style requests (default localhost; env STRATA_DOMAIN)" };
+        var tls = new Option<bool>("--tls") { Description = "Serve HTTPS (a certificate is generated in DATA/tls/ unless --tls-cert/--tls-key are given; env STRATA_TLS)" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate (chain) for HTTPS (env STRATA_TLS_CERT)" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for HTTPS (env STRATA_TLS_KEY)" };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            data, listen, region, domain,
+            data, listen, region, domain, tls, tlsCert, tlsKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,6 +37,9 @@ internal static class ServeCommand
                 Listen = parse.GetValue(listen) ?? config["LISTEN"] ?? "127.0.0.1:9000",
                 Region = parse.GetValue(region) ?? config["REGION"] ?? "us-east-1",
                 BaseDomain = parse.GetValue(domain) ?? config["DOMAIN"] ?? "localhost",
+                Tls = parse.GetValue(tls) || string.Equals(config["TLS"], "true", StringComparison.OrdinalIgnoreCase) || config["TLS"] == "1",
+                TlsCertPath = parse.GetValue(tlsCert) ?? config["TLS_CERT"],
+                TlsKeyPath = parse.GetValue(tlsKey) ?? config["TLS_KEY"],
                 RootAccessKey = config["ROOT_ACCESS_KEY"],
                 RootSecretKey = config["ROOT_SECRET_KEY"],
             };

@@ -26,6 +26,13 @@ public enum S3Operation
     AbortMultipartUpload,
     ListParts,
     ListMultipartUploads,
+    GetBucketPolicy,
+    PutBucketPolicy,
+    DeleteBucketPolicy,
+    GetBucketAcl,
+    PutBucketAcl,
+    GetObjectAcl,
+    PutObjectAcl,
 
     /// <summary>A subresource or method S3 has and Strata does not: answered 501 NotImplemented.</summary>
     Unsupported,

@@ -19,6 +19,17 @@ public abstract record DeleteDecision
 
     /// <summary>DELETE ?versionId=: that version is removed for good.</summary>
     public sealed record RemoveVersion(VersionId Id) : DeleteDecision;
+
+    /// <summary>The delete is refused and nothing changes.</summary>
+    public sealed record Refuse(StrataError Error, string Message) : DeleteDecision;
+}
+
+/// <summary>What PutBucketVersioning does: the new state and MFA Delete setting, or a refusal.</summary>
+public abstract record VersioningDecision
+{
+    public sealed record Apply(VersioningState State, MfaDeleteState MfaDelete) : VersioningDecision;
+
+    public sealed record Refuse(StrataError Error, string Message) : VersioningDecision;
 }
 
 /// <summary>The rules of a key's version stack, as the Amazon S3 user guide states them.</summary>
@@ -28,15 +39,38 @@ public static class VersionStack
         ? new PutDecision(VersionId.NewId(), ReplacesNullVersion: false)
         : new PutDecision(VersionId.Null, ReplacesNullVersion: true);
 
-    public static DeleteDecision Delete(VersioningState state, VersionId? requested)
+    public const string MfaRequired = "Mfa Authentication must be used for this request";
+
+    /// <param name="mfaVerified">The request carried a valid, fresh x-amz-mfa code of the root user's device, over HTTPS.</param>
+    public static DeleteDecision Delete(VersioningState state, MfaDeleteState mfaDelete, VersionId? requested, bool mfaVerified)
     {
-        if (requested is { } id) return new DeleteDecision.RemoveVersion(id);
+        if (requested is { } id)
+        {
+            // S3 MFA Delete: permanently deleting a version (a delete marker too) needs the root user's code.
+            if (mfaDelete == MfaDeleteState.Enabled && !mfaVerified) return new DeleteDecision.Refuse(StrataError.AccessDenied, MfaRequired);
+            return new DeleteDecision.RemoveVersion(id);
+        }
         return state switch
         {
             VersioningState.Enabled => new DeleteDecision.AddMarker(VersionId.NewId()),
             VersioningState.Suspended => new DeleteDecision.AddNullMarker(),
             _ => new DeleteDecision.RemoveNullVersion(),
         };
+    }
+
+    /// <summary>
+    /// PutBucketVersioning: setting MfaDelete needs a valid code, and while MfaDelete is Enabled so does any
+    /// change of the versioning configuration.
+    /// </summary>
+    public static VersioningDecision Configure(VersioningState state, MfaDeleteState mfaDelete, VersioningState? newState, MfaDeleteState? newMfaDelete, bool mfaVerified)
+    {
+        if ((newMfaDelete is not null || mfaDelete == MfaDeleteState.Enabled) && !mfaVerified)
+        {
+            return new VersioningDecision.Refuse(StrataError.AccessDenied, MfaRequired);
+        }
+        var target = newState ?? state;
+        if (!CanTransition(state, target)) return new VersioningDecision.Refuse(StrataError.IllegalVersioningConfigurationException, S3Fail.DefaultMessage(StrataError.IllegalVersioningConfigurationException));
+        return new VersioningDecision.Apply(target, newMfaDelete ?? mfaDelete);
     }
 
     /// <summary>S3: a bucket never returns to unversioned once versioning was enabled.</summary>

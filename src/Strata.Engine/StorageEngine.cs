@@ -22,13 +22,14 @@ public sealed class EngineOptions
 /// that runs in one transaction of the group committer; reads use pooled read-only connections and see
 /// committed state only.
 /// </summary>
-public sealed class StorageEngine : IAsyncDisposable
+public sealed partial class StorageEngine : IAsyncDisposable
 {
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
     private readonly string _readConnectionString;
     private readonly Committer _committer;
     internal BlobStore Blobs { get; }
+    private Identities.SecretBox Secrets { get; }
 
     private StorageEngine(EngineOptions options, TimeProvider time)
     {
@@ -39,6 +40,7 @@ public sealed class StorageEngine : IAsyncDisposable
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
         _committer = new Committer(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         Blobs = new BlobStore(options.DataDirectory);
+        Secrets = new Identities.SecretBox(options.DataDirectory);
     }
 
     /// <summary>Opens (creating or migrating) a data directory and removes what a crash left behind.</summary>
@@ -82,8 +84,8 @@ public sealed class StorageEngine : IAsyncDisposable
 
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, name));
 
-    public Task<BucketInfo> PutBucketVersioningAsync(BucketName name, VersioningState? state, MfaDeleteState? mfaDelete) =>
-        _committer.WriteAsync(tx => BucketWrites.SetVersioning(tx, name, state, mfaDelete));
+    public Task<BucketInfo> PutBucketVersioningAsync(BucketName name, VersioningState? state, MfaDeleteState? mfaDelete, bool mfaVerified = false) =>
+        _committer.WriteAsync(tx => BucketWrites.SetVersioning(tx, name, state, mfaDelete, mfaVerified));
 
     public BucketInfo? FindBucket(BucketName name)
     {

@@ -23,14 +23,35 @@ public sealed class Rules
     [Fact]
     public void Delete_decisions_follow_the_bucket_state()
     {
-        Assert.IsType<DeleteDecision.AddMarker>(VersionStack.Delete(VersioningState.Enabled, null));
-        Assert.IsType<DeleteDecision.AddNullMarker>(VersionStack.Delete(VersioningState.Suspended, null));
-        Assert.IsType<DeleteDecision.RemoveNullVersion>(VersionStack.Delete(VersioningState.Unversioned, null));
+        Assert.IsType<DeleteDecision.AddMarker>(VersionStack.Delete(VersioningState.Enabled, MfaDeleteState.NeverSet, null, false));
+        Assert.IsType<DeleteDecision.AddNullMarker>(VersionStack.Delete(VersioningState.Suspended, MfaDeleteState.NeverSet, null, false));
+        Assert.IsType<DeleteDecision.RemoveNullVersion>(VersionStack.Delete(VersioningState.Unversioned, MfaDeleteState.NeverSet, null, false));
         var id = VersionId.NewId();
         foreach (var state in Enum.GetValues<VersioningState>())
         {
-            Assert.Equal(new DeleteDecision.RemoveVersion(id), VersionStack.Delete(state, id));
+            Assert.Equal(new DeleteDecision.RemoveVersion(id), VersionStack.Delete(state, MfaDeleteState.Disabled, id, mfaVerified: false));
         }
+    }
+
+    [Fact]
+    public void With_MFA_Delete_on_only_a_verified_code_removes_a_version_and_plain_deletes_need_none()
+    {
+        var id = VersionId.NewId();
+        var refused = Assert.IsType<DeleteDecision.Refuse>(VersionStack.Delete(VersioningState.Enabled, MfaDeleteState.Enabled, id, mfaVerified: false));
+        Assert.Equal(StrataError.AccessDenied, refused.Error);
+        Assert.Equal(new DeleteDecision.RemoveVersion(id), VersionStack.Delete(VersioningState.Enabled, MfaDeleteState.Enabled, id, mfaVerified: true));
+        Assert.IsType<DeleteDecision.AddMarker>(VersionStack.Delete(VersioningState.Enabled, MfaDeleteState.Enabled, null, mfaVerified: false));
+    }
+
+    [Fact]
+    public void Versioning_changes_need_a_code_while_MFA_Delete_is_on_and_to_set_it_at_all()
+    {
+        Assert.IsType<VersioningDecision.Refuse>(VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.NeverSet, null, MfaDeleteState.Enabled, mfaVerified: false));
+        Assert.Equal(new VersioningDecision.Apply(VersioningState.Enabled, MfaDeleteState.Enabled),
+            VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.NeverSet, null, MfaDeleteState.Enabled, mfaVerified: true));
+        Assert.IsType<VersioningDecision.Refuse>(VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.Enabled, VersioningState.Suspended, null, mfaVerified: false));
+        Assert.Equal(new VersioningDecision.Apply(VersioningState.Suspended, MfaDeleteState.Disabled),
+            VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.Disabled, VersioningState.Suspended, null, mfaVerified: false));
     }
 
     [Fact]

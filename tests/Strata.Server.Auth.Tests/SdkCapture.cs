@@ -92,5 +92,5 @@ internal static class Sdk
     }
 
     public static RequestAuthenticator Authenticator() =>
-        new(new Credentials(new AccessKey(AwsExample.AccessKeyId, AwsExample.Secret)), TimeProvider.System, "us-east-1");
+        new(new Credentials(new AccessKey(AwsExample.AccessKeyId, AwsExample.Secret), "000000000000"), TimeProvider.System, "us-east-1");
 }

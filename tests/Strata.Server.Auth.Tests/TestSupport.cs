@@ -20,7 +20,7 @@ internal static class AwsExample
     public const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     public static RequestAuthenticator Authenticator(DateTimeOffset? now = null, string region = "us-east-1") =>
-        new(new Credentials(new AccessKey(AccessKeyId, Secret)), new FixedTime(now ?? Time), region);
+        new(new Credentials(new AccessKey(AccessKeyId, Secret), "000000000000"), new FixedTime(now ?? Time), region);
 
     public static string Authorization(string signedHeaders, string signature, string scope = "20130524/us-east-1/s3/aws4_request", string accessKeyId = AccessKeyId) =>
         $"AWS4-HMAC-SHA256 Credential={accessKeyId}/{scope},SignedHeaders={signedHeaders},Signature={signature}";

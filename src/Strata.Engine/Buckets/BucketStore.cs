@@ -56,20 +56,24 @@ internal static class BucketWrites
         {
             if (uploads.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketNotEmpty);
         }
-        using var delete = tx.Command("DELETE FROM buckets WHERE id = $b").With("$b", id);
+        using var delete = tx.Command("DELETE FROM buckets WHERE id = $b; DELETE FROM bucket_policies WHERE bucket_id = $b").With("$b", id);
         delete.ExecuteNonQuery();
         return true;
     }
 
-    public static BucketInfo SetVersioning(WriteTransaction tx, BucketName name, VersioningState? state, MfaDeleteState? mfaDelete)
+    public static BucketInfo SetVersioning(WriteTransaction tx, BucketName name, VersioningState? state, MfaDeleteState? mfaDelete, bool mfaVerified)
     {
-        using var command = tx.Command($"""
-            UPDATE buckets SET versioning = coalesce($v, versioning), mfa_delete = coalesce($m, mfa_delete)
-            WHERE name = $n RETURNING {Rows.BucketColumns}
-            """)
-            .With("$n", name.Value).With("$v", state is null ? null : (long)state).With("$m", mfaDelete is null ? null : (long)mfaDelete);
+        var (id, current, currentMfa) = StackWrites.BucketSettings(tx, name);
+        var (target, targetMfa) = VersionStack.Configure(current, currentMfa, state, mfaDelete, mfaVerified) switch
+        {
+            VersioningDecision.Apply apply => (apply.State, apply.MfaDelete),
+            VersioningDecision.Refuse(var error, var message) => throw S3Fail.Exception(error, message),
+            _ => throw new InvalidOperationException(),
+        };
+        using var command = tx.Command($"UPDATE buckets SET versioning = $v, mfa_delete = $m WHERE id = $id RETURNING {Rows.BucketColumns}")
+            .With("$id", id).With("$v", (long)target).With("$m", (long)targetMfa);
         using var r = command.ExecuteReader();
-        if (!r.Read()) throw S3Fail.Exception(StrataError.NoSuchBucket);
+        r.Read();
         return Rows.ReadBucket(r);
     }
 }

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     private static readonly string[] Migrations =
     [
@@ -84,6 +84,26 @@ internal static class Schema
             PRIMARY KEY(seq, part_number)
         );
         CREATE INDEX version_parts_blob ON version_parts(blob_id) WHERE blob_id IS NOT NULL;
+        """,
+        // 3: identities. Secret access keys are stored encrypted (AES-GCM) with a key kept outside the
+        // database (secret.key, mode 0600), since SigV4 needs the secret itself.
+        """
+        CREATE TABLE users(name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL);
+        CREATE TABLE access_keys(
+            access_key_id TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL REFERENCES users(name),
+            secret BLOB NOT NULL,
+            active INTEGER NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE user_policies(
+            user_name TEXT NOT NULL REFERENCES users(name),
+            policy_name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY(user_name, policy_name)
+        );
+        CREATE TABLE bucket_policies(bucket_id INTEGER PRIMARY KEY, document TEXT NOT NULL);
+        CREATE TABLE mfa_devices(serial TEXT PRIMARY KEY, secret BLOB NOT NULL, created_ms INTEGER NOT NULL);
         """,
     ];
 

@@ -15,7 +15,8 @@ public sealed record PutObjectCommand(
 
 public sealed record PutObjectResult(VersionId VersionId, string ETag, DateTimeOffset LastModified, VersioningState Versioning);
 
-public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, VersionId? VersionId);
+/// <param name="MfaVerified">The request carried a valid x-amz-mfa code (needed for versions in MFA Delete buckets).</param>
+public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, VersionId? VersionId, bool MfaVerified = false);
 
 /// <summary>
 /// What a DELETE did: <paramref name="VersionId"/> is the marker created or the version removed

@@ -12,10 +12,17 @@ internal static class StackWrites
 {
     public static (long Id, VersioningState State) Bucket(WriteTransaction tx, BucketName bucket)
     {
-        using var command = tx.Command("SELECT id, versioning FROM buckets WHERE name = $name").With("$name", bucket.Value);
+        var (id, state, _) = BucketSettings(tx, bucket);
+        return (id, state);
+    }
+
+    /// <summary>The bucket's id and settings, read inside the write's transaction so no change can slip between.</summary>
+    public static (long Id, VersioningState State, MfaDeleteState MfaDelete) BucketSettings(WriteTransaction tx, BucketName bucket)
+    {
+        using var command = tx.Command("SELECT id, versioning, mfa_delete FROM buckets WHERE name = $name").With("$name", bucket.Value);
         using var r = command.ExecuteReader();
         if (!r.Read()) throw S3Fail.Exception(StrataError.NoSuchBucket);
-        return (r.GetInt64(0), (VersioningState)r.GetInt64(1));
+        return (r.GetInt64(0), (VersioningState)r.GetInt64(1), (MfaDeleteState)r.GetInt64(2));
     }
 
     public static ObjectVersion? Latest(WriteTransaction tx, long bucketId, byte[] key)
@@ -61,10 +68,12 @@ internal static class StackWrites
 
     public static DeleteObjectResult Delete(WriteTransaction tx, BlobStore blobs, DeleteObjectCommand delete, DateTimeOffset now)
     {
-        var (bucketId, state) = Bucket(tx, delete.Bucket);
+        var (bucketId, state, mfaDelete) = BucketSettings(tx, delete.Bucket);
         var key = delete.Key.ToUtf8();
-        switch (VersionStack.Delete(state, delete.VersionId))
+        switch (VersionStack.Delete(state, mfaDelete, delete.VersionId, delete.MfaVerified))
         {
+            case DeleteDecision.Refuse(var error, var message):
+                throw S3Fail.Exception(error, message);
             case DeleteDecision.RemoveVersion(var id):
                 {
                     // S3: deleting a version that does not exist succeeds and echoes the id.

@@ -3,7 +3,10 @@ namespace Strata.Server.Auth;
 /// <summary>A request whose SigV4 signature was verified, with its payload still unread.</summary>
 internal sealed class AuthenticatedRequest
 {
+    /// <summary>The access key that signed the request; empty for an anonymous request.</summary>
     public required string AccessKeyId { get; init; }
+
+    public bool IsAnonymous => AccessKeyId.Length == 0;
 
     /// <summary>
     /// The request payload, decoded from aws-chunked where it was sent so, and verified as it is read:

@@ -6,16 +6,67 @@ namespace Strata.Server.Auth;
 /// <summary>An access key pair. The secret is never logged or printed after first creation.</summary>
 public sealed record AccessKey(string AccessKeyId, string SecretAccessKey);
 
-/// <summary>
-/// The credentials the server accepts. For now the root user only: from STRATA_ROOT_ACCESS_KEY /
-/// STRATA_ROOT_SECRET_KEY, or generated on first start and kept in the data directory (mode 0600).
-/// </summary>
-public sealed class Credentials(AccessKey root)
+/// <summary>Who sent a request: the root user, a user (by name), or nobody (anonymous).</summary>
+public sealed record Principal(PrincipalKind Kind, string? UserName, string? Arn)
 {
+    public static readonly Principal Anonymous = new(PrincipalKind.Anonymous, null, null);
+}
+
+public enum PrincipalKind
+{
+    Anonymous,
+    Root,
+    User,
+}
+
+/// <summary>
+/// The credentials the server accepts: the root user's (from STRATA_ROOT_ACCESS_KEY / STRATA_ROOT_SECRET_KEY,
+/// or generated on first start and kept in the data directory, mode 0600) and the active keys of users,
+/// from a snapshot of the engine's identities that is replaced whenever they change.
+/// </summary>
+public sealed class Credentials(AccessKey root, string accountId)
+{
+    private volatile Engine.Identities.IdentitySnapshot _identities = new(
+        new Dictionary<string, (string, string)>(), new Dictionary<string, IReadOnlyList<(string, string)>>());
+
     public AccessKey Root { get; } = root;
 
-    /// <summary>The secret of an access key id, or null when the key is unknown.</summary>
-    public string? FindSecret(string accessKeyId) => accessKeyId == Root.AccessKeyId ? Root.SecretAccessKey : null;
+    /// <summary>The 12-digit account id in ARNs: arn:aws:iam::ACCOUNT:user/NAME.</summary>
+    public string AccountId { get; } = accountId;
+
+    public string RootArn => $"arn:aws:iam::{AccountId}:root";
+
+    public string UserArn(string userName) => $"arn:aws:iam::{AccountId}:user/{userName}";
+
+    private volatile IReadOnlyDictionary<string, IReadOnlyList<Core.Policies.PolicyDocument>> _userPolicies =
+        new Dictionary<string, IReadOnlyList<Core.Policies.PolicyDocument>>();
+
+    /// <summary>Swaps in a fresh snapshot after users, keys or policies changed; policies are parsed once here.</summary>
+    public void Reload(Engine.StorageEngine engine)
+    {
+        var snapshot = engine.LoadIdentities();
+        var parsed = new Dictionary<string, IReadOnlyList<Core.Policies.PolicyDocument>>(StringComparer.Ordinal);
+        foreach (var (user, documents) in snapshot.UserPolicies)
+        {
+            // Documents were validated when attached; parse them the same way again.
+            parsed[user] = documents.Select(d => Core.Policies.PolicyDocument.Parse(d.Document, Core.Policies.PolicyKind.Identity)).ToList();
+        }
+        _userPolicies = parsed;
+        _identities = snapshot;
+    }
+
+    public IReadOnlyList<Core.Policies.PolicyDocument> UserPolicies(string userName) =>
+        _userPolicies.TryGetValue(userName, out var policies) ? policies : [];
+
+    /// <summary>The secret of an active access key id, or null when the key is unknown or disabled.</summary>
+    public string? FindSecret(string accessKeyId) =>
+        accessKeyId == Root.AccessKeyId ? Root.SecretAccessKey
+        : _identities.ActiveKeys.TryGetValue(accessKeyId, out var key) ? key.Secret : null;
+
+    public Principal PrincipalOf(string accessKeyId) =>
+        accessKeyId == Root.AccessKeyId ? new Principal(PrincipalKind.Root, null, RootArn)
+        : _identities.ActiveKeys.TryGetValue(accessKeyId, out var key) ? new Principal(PrincipalKind.User, key.UserName, UserArn(key.UserName))
+        : Principal.Anonymous;
 
     private const string FileName = "root-credentials.json";
 

@@ -23,8 +23,9 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
     private const string InvalidDateMessage = "AWS authentication requires a valid Date or x-amz-date header";
 
     /// <summary>
-    /// Verifies the request and returns the caller with its payload still unread. Anonymous requests are
-    /// refused with AccessDenied. Throws <see cref="StrataException"/> with S3's code on every failure.
+    /// Verifies the request and returns the caller with its payload still unread. A request with no
+    /// signature at all is anonymous: the authorizer decides (only a bucket policy can grant it anything).
+    /// Throws <see cref="StrataException"/> with S3's code on every failure.
     /// </summary>
     public AuthenticatedRequest Authenticate(HttpRequest request)
     {
@@ -48,7 +49,12 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
             throw S3Fail.Exception(StrataError.InvalidRequest,
                 "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
         }
-        throw S3Fail.Exception(StrataError.AccessDenied, "Anonymous access is not allowed.");
+        return new AuthenticatedRequest
+        {
+            AccessKeyId = "",
+            Payload = new VerifiedBodyStream(request.Body, request.ContentLength, expectedSha256: null, checksum: null, claimedChecksum: null),
+            PayloadLength = request.ContentLength,
+        };
     }
 
     private AuthenticatedRequest FromHeader(HttpRequest request, string authorization, string rawPath, string rawQuery)

@@ -11,6 +11,8 @@ internal static class S3ErrorMap
         [StrataError.AccessControlListNotSupported] = 400,
         [StrataError.MalformedPolicy] = 400,
         [StrataError.NoSuchBucketPolicy] = 404,
+        [StrataError.NoSuchEntity] = 404,
+        [StrataError.EntityAlreadyExists] = 409,
         [StrataError.AuthorizationHeaderMalformed] = 400,
         [StrataError.AuthorizationQueryParametersError] = 400,
         [StrataError.BadDigest] = 400,

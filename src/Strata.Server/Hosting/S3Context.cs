@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Strata.Core;
 using Strata.Engine;
 using Strata.Server.Auth;
 using Strata.Server.Routing;
@@ -6,8 +7,18 @@ using Strata.Server.Routing;
 namespace Strata.Server.Hosting;
 
 /// <summary>Everything one operation needs: the parsed request, the verified caller, the engine.</summary>
-internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedRequest caller, StorageEngine engine, ServerSettings settings)
+internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedRequest caller, Principal principal, bool mfaVerified,
+    StorageEngine engine, Authorizer authorizer, ServerSettings settings)
 {
+    /// <summary>The request carried a valid, fresh x-amz-mfa code of the root user's device, over HTTPS.</summary>
+    public bool MfaVerified { get; } = mfaVerified;
+
+    public Principal Principal { get; } = principal;
+    public Authorizer Authorizer { get; } = authorizer;
+
+    /// <summary>For operations that need a second permission (a copy's source) or one per item (DeleteObjects).</summary>
+    public void Require(string action, BucketName bucket, ObjectKey? key) => Authorizer.Check(Http, Principal, action, bucket, key);
+
     public HttpContext Http { get; } = http;
     public HttpRequest Request => Http.Request;
     public HttpResponse Response => Http.Response;

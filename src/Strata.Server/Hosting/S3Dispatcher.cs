@@ -13,7 +13,8 @@ namespace Strata.Server.Hosting;
 /// The one request handler: parse, authenticate, run the operation, and turn any refusal into S3's
 /// XML error. Each layer is entered once, downward.
 /// </summary>
-internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenticator authenticator, ServerSettings settings, ILogger<S3Dispatcher> log)
+internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenticator authenticator, Authorizer authorizer, MfaVerifier mfa,
+    ServerSettings settings, Admin.AdminEndpoints admin, ILogger<S3Dispatcher> log)
 {
     public const string ReservedPrefix = "/_strata/";
     private static long _requestCounter = Random.Shared.NextInt64(1L << 40);
@@ -26,6 +27,11 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         headers["x-amz-id-2"] = requestId;
         headers.Server = "Strata";
 
+        if (http.Request.Path.StartsWithSegments("/_strata/admin", StringComparison.Ordinal))
+        {
+            await admin.HandleAsync(http);
+            return;
+        }
         if (http.Request.Path.StartsWithSegments("/_strata", StringComparison.Ordinal))
         {
             await StrataEndpoints.HandleAsync(http);
@@ -38,7 +44,12 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             var s3 = S3Request.Parse(http.Request, settings.BaseDomain);
             resource = s3.Resource;
             var caller = authenticator.Authenticate(http.Request);
-            await RunAsync(new S3Context(http, s3, caller, engine, settings));
+            var principal = caller.IsAnonymous ? Principal.Anonymous : authenticator.Credentials.PrincipalOf(caller.AccessKeyId);
+            // Denied requests change nothing: the decision comes before the operation reads the body.
+            if (S3Actions.For(s3) is { } action) authorizer.Check(http, principal, action, s3.Bucket, s3.Key);
+            AclHeaders.Check(s3.Operation, http.Request);
+            var mfaVerified = mfa.Verify(http, principal);
+            await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings));
         }
         catch (StrataException error)
         {
@@ -99,6 +110,11 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.AbortMultipartUpload => Multipart.AbortAsync(ctx),
         S3Operation.ListParts => MultipartListings.ListPartsAsync(ctx),
         S3Operation.ListMultipartUploads => MultipartListings.ListUploadsAsync(ctx),
+        S3Operation.GetBucketPolicy => BucketPolicy.GetAsync(ctx),
+        S3Operation.PutBucketPolicy => BucketPolicy.PutAsync(ctx),
+        S3Operation.DeleteBucketPolicy => BucketPolicy.DeleteAsync(ctx),
+        S3Operation.GetBucketAcl or S3Operation.GetObjectAcl => Acl.GetAsync(ctx),
+        S3Operation.PutBucketAcl or S3Operation.PutObjectAcl => Acl.PutAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };
 

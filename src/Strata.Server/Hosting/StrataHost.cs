@@ -22,9 +22,18 @@ public sealed class StrataServerOptions
     /// <summary>Virtual-hosted style: requests to BUCKET.BaseDomain address BUCKET.</summary>
     public string BaseDomain { get; set; } = "localhost";
 
+    /// <summary>The 12-digit account id that policies name in ARNs (arn:aws:iam::ACCOUNT:user/NAME).</summary>
+    public string AccountId { get; set; } = "000000000000";
+
     public string? RootAccessKey { get; set; }
     public string? RootSecretKey { get; set; }
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
+
+    /// <summary>Serve HTTPS: with <see cref="TlsCertPath"/>/<see cref="TlsKeyPath"/> (PEM), or a certificate generated in DATA/tls/.</summary>
+    public bool Tls { get; set; }
+
+    public string? TlsCertPath { get; set; }
+    public string? TlsKeyPath { get; set; }
 }
 
 /// <summary>A running Strata server: engine opened and recovered, Kestrel listening.</summary>
@@ -43,6 +52,9 @@ public sealed class StrataHost : IAsyncDisposable
 
     public Uri Endpoint { get; }
     public AccessKey RootKey { get; }
+
+    /// <summary>With a generated HTTPS certificate: the CA file clients should trust.</summary>
+    public string? CaCertificatePath { get; private init; }
 
     /// <summary>Opens the data directory, cleans crash leftovers, starts listening. <paramref name="console"/> gets the one-time notices.</summary>
     public static async Task<StrataHost> StartAsync(StrataServerOptions options, TextWriter console, CancellationToken cancellationToken = default)
@@ -63,6 +75,20 @@ public sealed class StrataHost : IAsyncDisposable
         var engine = StorageEngine.Open(new EngineOptions { DataDirectory = dataDirectory }, TimeProvider.System, out var recovery);
         if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
 
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+        if (options.Tls)
+        {
+            if (options.TlsCertPath is not null && options.TlsKeyPath is not null)
+            {
+                certificate = TlsCertificates.Load(options.TlsCertPath, options.TlsKeyPath);
+            }
+            else
+            {
+                certificate = TlsCertificates.LoadOrCreate(dataDirectory, out var caPath, out var created);
+                await console.WriteLineAsync($"HTTPS uses a certificate {(created ? "generated now" : "generated earlier")}; clients trust it with {caPath} (aws --ca-bundle, boto3 verify=).");
+            }
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -74,12 +100,22 @@ public sealed class StrataHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
-            kestrel.Listen(ParseEndpoint(options.Listen));
+            kestrel.Listen(ParseEndpoint(options.Listen), listen =>
+            {
+                if (certificate is not null) listen.UseHttps(certificate);
+            });
         });
         var settings = new ServerSettings(options.Region, options.BaseDomain);
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(new Credentials(root));
+        var credentials = new Credentials(root, options.AccountId);
+        credentials.Reload(engine);
+        builder.Services.AddSingleton(credentials);
+        builder.Services.AddSingleton<Authorizer>();
+        var mfa = new MfaVerifier(TimeProvider.System);
+        mfa.Reload(engine);
+        builder.Services.AddSingleton(mfa);
+        builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), TimeProvider.System, options.Region));
         builder.Services.AddSingleton<S3Dispatcher>();
@@ -98,7 +134,10 @@ public sealed class StrataHost : IAsyncDisposable
             throw;
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StrataHost(app, engine, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), root);
+        return new StrataHost(app, engine, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), root)
+        {
+            CaCertificatePath = options.Tls && options.TlsCertPath is null ? Path.Combine(dataDirectory, "tls", "ca.pem") : null,
+        };
     }
 
     public static IPEndPoint ParseEndpoint(string listen)

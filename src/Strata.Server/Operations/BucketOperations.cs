@@ -50,6 +50,7 @@ internal static class BucketOperations
     public static async Task DeleteBucketAsync(S3Context ctx)
     {
         await ctx.Engine.DeleteBucketAsync(ctx.S3.RequireBucket());
+        ctx.Authorizer.Forget(ctx.S3.RequireBucket());
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -14,7 +14,11 @@ internal static class DeleteObjects
         if (ctx.Request.ContentLength > S3Xml.MaxRequestBytes) S3Fail.With(StrataError.MalformedXML);
         var (quiet, entries) = await DeleteRequestReader.ReadAsync(ctx.Caller.Payload);
         await Drain(ctx.Caller.Payload, ctx.Aborted); // reaching the end verifies the payload's signature and checksum
-        ctx.Engine.GetBucket(bucket);
+        // S3: on an MFA Delete bucket, version deletes without a valid code fail the whole request.
+        if (ctx.Engine.GetBucket(bucket).MfaDelete == MfaDeleteState.Enabled && !ctx.MfaVerified && entries.Exists(e => e.VersionId is not null))
+        {
+            S3Fail.With(StrataError.AccessDenied, VersionStack.MfaRequired);
+        }
 
         // All deletes go to the committer at once, so they share its batches and fsyncs.
         var outcomes = new Task<DeleteObjectResult>?[entries.Count];
@@ -26,7 +30,9 @@ internal static class DeleteObjects
                 var entry = entries[i];
                 var key = ObjectKey.Parse(entry.Key);
                 VersionId? versionId = entry.VersionId is null ? null : VersionId.Parse(entry.VersionId);
-                outcomes[i] = ctx.Engine.DeleteObjectAsync(new DeleteObjectCommand(bucket, key, versionId));
+                // S3 authorizes each key of a multi-object delete on its own.
+                ctx.Require(versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", bucket, key);
+                outcomes[i] = ctx.Engine.DeleteObjectAsync(new DeleteObjectCommand(bucket, key, versionId, ctx.MfaVerified));
             }
             catch (StrataException refused)
             {

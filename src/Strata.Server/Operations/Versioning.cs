@@ -25,11 +25,9 @@ internal static class Versioning
     {
         var bucket = ctx.S3.RequireBucket();
         var (status, mfaDelete) = await ReadConfigurationAsync(ctx.Caller.Payload);
-        if (mfaDelete is not null)
-        {
-            S3Fail.With(StrataError.NotImplemented, "MFA Delete is not available on this server yet.");
-        }
-        await ctx.Engine.PutBucketVersioningAsync(bucket, status, mfaDelete: null);
+        // S3: only the root user, with its MFA code, may set MfaDelete.
+        if (mfaDelete is not null && ctx.Principal.Kind != Auth.PrincipalKind.Root) S3Fail.With(StrataError.AccessDenied, VersionStack.MfaRequired);
+        await ctx.Engine.PutBucketVersioningAsync(bucket, status, mfaDelete, ctx.MfaVerified);
     }
 
     private static async Task<(VersioningState? Status, MfaDeleteState? MfaDelete)> ReadConfigurationAsync(Stream body)

@@ -121,7 +121,7 @@ internal sealed class S3Request
     // Subresources S3 has that Strata does not implement: answered 501, never a silent success.
     private static readonly string[] UnsupportedSubresources =
     [
-        "acl", "policy", "policyStatus", "cors", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
+        "policyStatus", "cors", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
         "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select", "attributes",
     ];
@@ -138,6 +138,27 @@ internal sealed class S3Request
 
     private static S3Operation OperationOf(string method, bool hasBucket, bool hasKey, IQueryCollection query, IHeaderDictionary headers)
     {
+        if (hasBucket && query.ContainsKey("acl"))
+        {
+            return (method, hasKey) switch
+            {
+                ("GET", false) => S3Operation.GetBucketAcl,
+                ("PUT", false) => S3Operation.PutBucketAcl,
+                ("GET", true) => S3Operation.GetObjectAcl,
+                ("PUT", true) => S3Operation.PutObjectAcl,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        if (hasBucket && !hasKey && query.ContainsKey("policy"))
+        {
+            return method switch
+            {
+                "GET" => S3Operation.GetBucketPolicy,
+                "PUT" => S3Operation.PutBucketPolicy,
+                "DELETE" => S3Operation.DeleteBucketPolicy,
+                _ => S3Operation.Unsupported,
+            };
+        }
         foreach (var name in UnsupportedSubresources)
         {
             if (query.ContainsKey(name)) return S3Operation.Unsupported;

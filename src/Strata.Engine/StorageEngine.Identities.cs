@@ -1,0 +1,81 @@
+using Strata.Core;
+using Strata.Engine.Buckets;
+using Strata.Engine.Identities;
+
+namespace Strata.Engine;
+
+/// <summary>Users, access keys, user policies and bucket policies.</summary>
+public sealed partial class StorageEngine
+{
+    public Task<UserInfo> CreateUserAsync(string name)
+    {
+        var now = _time.GetUtcNow();
+        return _committer.WriteAsync(tx => IdentityWrites.CreateUser(tx, name, now));
+    }
+
+    public Task DeleteUserAsync(string name) => _committer.WriteAsync(tx => IdentityWrites.DeleteUser(tx, name));
+
+    public List<UserInfo> ListUsers()
+    {
+        using var connection = Read();
+        return IdentityReads.Users(connection);
+    }
+
+    /// <summary>A new access key for the user; the secret is returned this once and stored sealed.</summary>
+    public Task<(AccessKeyInfo Key, string Secret)> CreateAccessKeyAsync(string userName)
+    {
+        var now = _time.GetUtcNow();
+        return _committer.WriteAsync(tx => IdentityWrites.CreateAccessKey(tx, Secrets, userName, now));
+    }
+
+    public Task SetAccessKeyActiveAsync(string accessKeyId, bool active) => _committer.WriteAsync(tx => IdentityWrites.SetAccessKeyActive(tx, accessKeyId, active));
+
+    public Task DeleteAccessKeyAsync(string accessKeyId) => _committer.WriteAsync(tx => IdentityWrites.DeleteAccessKey(tx, accessKeyId));
+
+    public List<AccessKeyInfo> ListAccessKeys(string? userName)
+    {
+        using var connection = Read();
+        return IdentityReads.AccessKeys(connection, userName);
+    }
+
+    public Task PutUserPolicyAsync(string userName, string policyName, string document) =>
+        _committer.WriteAsync(tx => IdentityWrites.PutUserPolicy(tx, userName, policyName, document));
+
+    public Task DeleteUserPolicyAsync(string userName, string policyName) => _committer.WriteAsync(tx => IdentityWrites.DeleteUserPolicy(tx, userName, policyName));
+
+    public List<(string Name, string Document)> ListUserPolicies(string userName)
+    {
+        using var connection = Read();
+        return IdentityReads.UserPolicies(connection, userName);
+    }
+
+    public IdentitySnapshot LoadIdentities()
+    {
+        using var connection = Read();
+        return IdentityReads.Snapshot(connection, Secrets);
+    }
+
+    /// <summary>Registers a virtual MFA device's TOTP seed (stored sealed); EntityAlreadyExists if the serial is taken.</summary>
+    public Task CreateMfaDeviceAsync(string serial, byte[] secret)
+    {
+        var now = _time.GetUtcNow();
+        return _committer.WriteAsync(tx => IdentityWrites.CreateMfaDevice(tx, Secrets, serial, secret, now));
+    }
+
+    public Dictionary<string, byte[]> LoadMfaDevices()
+    {
+        using var connection = Read();
+        return IdentityReads.MfaDevices(connection, Secrets);
+    }
+
+    /// <summary>Sets (or with null removes) a bucket's policy.</summary>
+    public Task PutBucketPolicyAsync(BucketName bucket, string? document) => _committer.WriteAsync(tx => IdentityWrites.PutBucketPolicy(tx, bucket, document));
+
+    /// <summary>The bucket's policy document, or null; throws NoSuchBucket.</summary>
+    public string? GetBucketPolicy(BucketName bucket)
+    {
+        using var connection = Read();
+        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return IdentityReads.BucketPolicy(connection, info.Id);
+    }
+}

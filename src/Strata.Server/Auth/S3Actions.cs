@@ -1,0 +1,46 @@
+using Strata.Core;
+using Strata.Server.Routing;
+
+namespace Strata.Server.Auth;
+
+/// <summary>The IAM action each S3 operation needs, as the S3 documentation's "actions, resources and condition keys" lists them.</summary>
+internal static class S3Actions
+{
+    /// <summary>The action checked before the operation runs; null where the operation checks per item (DeleteObjects).</summary>
+    public static string? For(S3Request request)
+    {
+        var versioned = request.Query.ContainsKey("versionId");
+        return request.Operation switch
+        {
+            S3Operation.ListBuckets => "s3:ListAllMyBuckets",
+            S3Operation.CreateBucket => "s3:CreateBucket",
+            S3Operation.HeadBucket => "s3:ListBucket",
+            S3Operation.DeleteBucket => "s3:DeleteBucket",
+            S3Operation.GetBucketLocation => "s3:GetBucketLocation",
+            S3Operation.GetBucketVersioning => "s3:GetBucketVersioning",
+            S3Operation.PutBucketVersioning => "s3:PutBucketVersioning",
+            S3Operation.ListObjects or S3Operation.ListObjectsV2 => "s3:ListBucket",
+            S3Operation.ListObjectVersions => "s3:ListBucketVersions",
+            S3Operation.DeleteObjects => null,
+            S3Operation.PutObject or S3Operation.CopyObject => "s3:PutObject",
+            S3Operation.GetObject or S3Operation.HeadObject => versioned ? "s3:GetObjectVersion" : "s3:GetObject",
+            S3Operation.DeleteObject => versioned ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
+            S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.CompleteMultipartUpload => "s3:PutObject",
+            S3Operation.AbortMultipartUpload => "s3:AbortMultipartUpload",
+            S3Operation.ListParts => "s3:ListMultipartUploadParts",
+            S3Operation.ListMultipartUploads => "s3:ListBucketMultipartUploads",
+            S3Operation.GetBucketPolicy => "s3:GetBucketPolicy",
+            S3Operation.PutBucketPolicy => "s3:PutBucketPolicy",
+            S3Operation.DeleteBucketPolicy => "s3:DeleteBucketPolicy",
+            S3Operation.GetBucketAcl => "s3:GetBucketAcl",
+            S3Operation.PutBucketAcl => "s3:PutBucketAcl",
+            S3Operation.GetObjectAcl => versioned ? "s3:GetObjectVersionAcl" : "s3:GetObjectAcl",
+            S3Operation.PutObjectAcl => versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl",
+            _ => "s3:*Unsupported",
+        };
+    }
+
+    /// <summary>The root user may always manage a bucket's policy, so a policy that locks everyone out can be undone.</summary>
+    public static bool IsPolicyManagement(string action) =>
+        action is "s3:GetBucketPolicy" or "s3:PutBucketPolicy" or "s3:DeleteBucketPolicy";
+}
