@@ -26,7 +26,12 @@ public sealed class Refusals
         S3Assert.Fails(error, () => AwsExample.Authenticator(now, region).Authenticate(request));
 
     [Fact]
-    public void An_anonymous_request_is_denied() => Refused(StrataError.AccessDenied, Get(authorization: null));
+    public void An_unsigned_request_is_passed_on_as_anonymous_for_the_authorizer_to_judge()
+    {
+        var caller = AwsExample.Authenticator().Authenticate(Get(authorization: null));
+        Assert.True(caller.IsAnonymous);
+        Assert.Equal("", caller.AccessKeyId);
+    }
 
     [Fact]
     public void An_unknown_access_key_is_refused() =>

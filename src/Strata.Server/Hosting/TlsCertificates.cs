@@ -50,7 +50,7 @@ internal static class TlsCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(new X509AuthorityKeyIdentifierExtension(ca.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single(), false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(ca.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single()));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         using var server = request.Create(ca, notBefore, notAfter.AddDays(-1), serial);
