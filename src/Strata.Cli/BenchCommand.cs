@@ -38,6 +38,7 @@ internal static class BenchCommand
         var baseline = new Option<bool>("--baseline") { Description = "Also measure the disk (fsync'd files) and a no-op HTTP endpoint, and print ratios" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory on the server's data file system for the disk baseline (default the temp dir)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of the table" };
+        var jsonFile = new Option<string?>("--json-file") { Description = "Also write the JSON to this file (the table still prints)" };
         var accessKey = new Option<string?>("--access-key") { Description = "Access key (default AWS_ACCESS_KEY_ID)" };
         var secretKey = new Option<string?>("--secret-key") { Description = "Secret key (default AWS_SECRET_ACCESS_KEY)" };
         var region = new Option<string?>("--region") { Description = "Region to sign for (default AWS_DEFAULT_REGION, then us-east-1)" };
@@ -46,7 +47,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Load-test an S3 endpoint: throughput and latency per workload, with the machine's limits measured in the same run.")
         {
             endpoint, server, serverPid, workloads, duration, warmup, concurrency, size, largeSize, largeConcurrency, objects, overwriteKeys,
-            listDepths, versionsPerKey, baseline, dataDir, json, accessKey, secretKey, region, bucket,
+            listDepths, versionsPerKey, baseline, dataDir, json, jsonFile, accessKey, secretKey, region, bucket,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -136,6 +137,11 @@ internal static class BenchCommand
                     Bucket = parse.GetValue(bucket),
                 };
                 var report = await new BenchRunner(settings, progress).RunAsync(cancellationToken);
+                if (parse.GetValue(jsonFile) is { } path)
+                {
+                    await using var file = File.Create(path);
+                    JsonReport.Write(report, file);
+                }
                 if (parse.GetValue(json))
                 {
                     using var buffer = new MemoryStream();
