@@ -9,9 +9,9 @@ namespace Strata.Testing;
 /// Hand-made SigV4 requests (Authorization header, UNSIGNED-PAYLOAD or a hex payload hash) for what the
 /// SDK will not send: odd query parameters, malformed bodies, hostile headers.
 /// </summary>
-public sealed class SignedRequests(Uri endpoint, string accessKey, string secretKey, string region = "us-east-1") : IDisposable
+public sealed class SignedRequests(Uri endpoint, string accessKey, string secretKey, string region = "us-east-1", HttpMessageHandler? handler = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = endpoint };
+    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler()) { BaseAddress = endpoint };
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string query = "", string? body = null,
         IDictionary<string, string>? headers = null, DateTimeOffset? at = null)

@@ -10,7 +10,7 @@ namespace Strata.Testing;
 /// A real Strata server on 127.0.0.1 with an ephemeral port and a temporary data directory,
 /// started once per test class and removed afterwards.
 /// </summary>
-public sealed class StrataServer : IAsyncLifetime
+public class StrataServer : IAsyncLifetime
 {
     public const string AccessKey = "STRATATESTROOTKEY0001";
     public const string SecretKey = "strata-test-secret-key-0123456789abcdefgh";
@@ -25,6 +25,12 @@ public sealed class StrataServer : IAsyncLifetime
 
     public async Task InitializeAsync() => await StartAsync();
 
+    /// <summary>Serve HTTPS with a generated certificate (see <see cref="CreateClient"/>, which trusts its CA).</summary>
+    protected virtual bool Tls => false;
+
+    /// <summary>The server's clock; tests move it forward to reach the next MFA code.</summary>
+    public ShiftableTime Time { get; } = new();
+
     public async Task StartAsync()
     {
         _host = await StrataHost.StartAsync(new StrataServerOptions
@@ -33,7 +39,29 @@ public sealed class StrataServer : IAsyncLifetime
             Listen = "127.0.0.1:0",
             RootAccessKey = AccessKey,
             RootSecretKey = SecretKey,
+            Tls = Tls,
+            Time = Time,
         }, TextWriter.Null);
+    }
+
+    /// <summary>An HTTP handler that trusts the server's generated CA (for HTTPS servers) and nothing else extra.</summary>
+    public HttpMessageHandler CreateHandler()
+    {
+        var handler = new SocketsHttpHandler();
+        if (Host.CaCertificatePath is { } caPath)
+        {
+            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null) return false;
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+            };
+        }
+        return handler;
     }
 
     /// <summary>Stops the server cleanly and starts it again on the same data directory (a new port).</summary>
@@ -66,12 +94,33 @@ public sealed class StrataServer : IAsyncLifetime
             AuthenticationRegion = "us-east-1",
             MaxErrorRetry = 0,
         };
+        if (Host.CaCertificatePath is not null) config.HttpClientFactory = new TrustingClientFactory(this);
         configure?.Invoke(config);
         return new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
     }
 
     /// <summary>Hand-signed raw requests, for what the SDK will not send.</summary>
-    public SignedRequests CreateSigned() => new(Endpoint, AccessKey, SecretKey);
+    public SignedRequests CreateSigned(string accessKey = AccessKey, string secretKey = SecretKey) => new(Endpoint, accessKey, secretKey, handler: CreateHandler());
+
+    /// <summary>Creates a user through the admin API, attaches <paramref name="policy"/> when given, and returns a new key of it.</summary>
+    public async Task<(string AccessKeyId, string SecretAccessKey)> CreateUserAsync(string name, string? policy = null)
+    {
+        using var admin = CreateSigned();
+        (await admin.SendAsync(HttpMethod.Post, "/_strata/admin/users", $"name={name}")).EnsureSuccessStatusCode();
+        if (policy is not null)
+        {
+            (await admin.SendAsync(HttpMethod.Put, $"/_strata/admin/users/{name}/policies/app", body: policy)).EnsureSuccessStatusCode();
+        }
+        var key = await admin.SendAsync(HttpMethod.Post, $"/_strata/admin/users/{name}/keys");
+        key.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await key.Content.ReadAsStringAsync());
+        return (json.RootElement.GetProperty("accessKeyId").GetString()!, json.RootElement.GetProperty("secretAccessKey").GetString()!);
+    }
+
+    private sealed class TrustingClientFactory(StrataServer server) : Amazon.Runtime.HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new(server.CreateHandler());
+    }
 
     public static string UniqueBucketName(string stem = "bucket") =>
         $"{stem}-{Interlocked.Increment(ref _bucketCounter)}-{Guid.NewGuid().ToString("N")[..8]}";

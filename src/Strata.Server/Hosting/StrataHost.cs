@@ -33,6 +33,9 @@ public sealed class StrataServerOptions
     public bool Tls { get; set; }
 
     public string? TlsCertPath { get; set; }
+
+    /// <summary>The server's clock (tests shift it to step through MFA codes); the system clock by default.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
     public string? TlsKeyPath { get; set; }
 }
 
@@ -72,7 +75,7 @@ public sealed class StrataHost : IAsyncDisposable
                 """);
         }
 
-        var engine = StorageEngine.Open(new EngineOptions { DataDirectory = dataDirectory }, TimeProvider.System, out var recovery);
+        var engine = StorageEngine.Open(new EngineOptions { DataDirectory = dataDirectory }, options.Time, out var recovery);
         if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
 
         System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
@@ -112,12 +115,12 @@ public sealed class StrataHost : IAsyncDisposable
         credentials.Reload(engine);
         builder.Services.AddSingleton(credentials);
         builder.Services.AddSingleton<Authorizer>();
-        var mfa = new MfaVerifier(TimeProvider.System);
+        var mfa = new MfaVerifier(options.Time);
         mfa.Reload(engine);
         builder.Services.AddSingleton(mfa);
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), TimeProvider.System, options.Region));
+        builder.Services.AddSingleton(options.Time);
+        builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region));
         builder.Services.AddSingleton<S3Dispatcher>();
 
         var app = builder.Build();
