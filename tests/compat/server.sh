@@ -6,7 +6,8 @@ set -u
 STRATA_TMP=$(mktemp -d /tmp/strata-compat.XXXXXX)
 export STRATA_ROOT_ACCESS_KEY=COMPATROOTKEY000001
 export STRATA_ROOT_SECRET_KEY=compat-secret-0123456789abcdefghijklmnopq
-"$STRATA_BIN" serve --data "$STRATA_TMP/data" --listen 127.0.0.1:0 > "$STRATA_TMP/server.log" 2>&1 &
+# STRATA_SERVE_ARGS adds options, e.g. --tls (then STRATA_CA names the generated CA certificate).
+"$STRATA_BIN" serve --data "$STRATA_TMP/data" --listen 127.0.0.1:0 ${STRATA_SERVE_ARGS:-} > "$STRATA_TMP/server.log" 2>&1 &
 STRATA_PID=$!
 strata_stop() {
   kill -TERM "$STRATA_PID" 2>/dev/null && wait "$STRATA_PID" 2>/dev/null
@@ -14,7 +15,7 @@ strata_stop() {
 }
 trap strata_stop EXIT
 for _ in $(seq 1 200); do
-  STRATA_ENDPOINT=$(grep -o 'serving S3 at http://[0-9.:]*' "$STRATA_TMP/server.log" | sed 's/serving S3 at //' || true)
+  STRATA_ENDPOINT=$(grep -o 'serving S3 at https\?://[0-9.:]*' "$STRATA_TMP/server.log" | sed 's/serving S3 at //' || true)
   [ -n "$STRATA_ENDPOINT" ] && break
   sleep 0.1
 done
@@ -22,5 +23,6 @@ if [ -z "${STRATA_ENDPOINT:-}" ]; then
   echo "strata did not start:" >&2; cat "$STRATA_TMP/server.log" >&2; exit 1
 fi
 export STRATA_ENDPOINT
+export STRATA_CA="$STRATA_TMP/data/tls/ca.pem"
 export AWS_ACCESS_KEY_ID=$STRATA_ROOT_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$STRATA_ROOT_SECRET_KEY AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Strata.Cli.Admin;
+
+/// <summary>
+/// `strata admin`: users, access keys, policies and the root user's MFA device, through the admin API.
+/// Prints a readable table by default and the server's JSON with --json.
+/// </summary>
+internal static class AdminCommand
+{
+    private static readonly Option<string> Endpoint = new("--endpoint-url")
+    {
+        Description = "Strata server (default http://127.0.0.1:9000)",
+        DefaultValueFactory = _ => "http://127.0.0.1:9000",
+        Recursive = true,
+    };
+
+    private static readonly Option<bool> Json = new("--json") { Description = "Print the server's JSON", Recursive = true };
+    private static readonly Option<string?> CaBundle = new("--ca-bundle") { Description = "CA certificate (PEM) to trust for HTTPS, e.g. DATA/tls/ca.pem", Recursive = true };
+    private static readonly Option<string> Region = new("--region") { DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1", Recursive = true };
+
+    public static Command Create()
+    {
+        var admin = new Command("admin", "Manage users, access keys, policies and MFA Delete's device (root credentials from STRATA_ROOT_ACCESS_KEY/STRATA_ROOT_SECRET_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)");
+        admin.Options.Add(Endpoint);
+        admin.Options.Add(Json);
+        admin.Options.Add(CaBundle);
+        admin.Options.Add(Region);
+
+        var name = new Argument<string>("name");
+        var user = new Command("user", "Users");
+        user.Subcommands.Add(Leaf("add", "Create a user", [name], (p, c) => c.SendAsync(HttpMethod.Post, "users", [("name", p.GetValue(name)!)])));
+        user.Subcommands.Add(Leaf("list", "List users", [], (_, c) => c.SendAsync(HttpMethod.Get, "users")));
+        user.Subcommands.Add(Leaf("remove", "Remove a user with its keys and policies", [name], (p, c) => c.SendAsync(HttpMethod.Delete, "users/" + p.GetValue(name))));
+        admin.Subcommands.Add(user);
+
+        var owner = new Argument<string>("user");
+        var keyId = new Argument<string>("access-key-id");
+        var userFilter = new Option<string?>("--user") { Description = "Only this user's keys" };
+        var key = new Command("key", "Access keys");
+        key.Subcommands.Add(Leaf("create", "Create an access key for a user (the secret is shown once)", [owner], (p, c) => c.SendAsync(HttpMethod.Post, $"users/{p.GetValue(owner)}/keys")));
+        key.Subcommands.Add(Leaf("list", "List access keys", [userFilter], (p, c) =>
+            c.SendAsync(HttpMethod.Get, "keys", p.GetValue(userFilter) is { } u ? [("user", u)] : null)));
+        key.Subcommands.Add(Leaf("disable", "Disable an access key", [keyId], (p, c) => c.SendAsync(HttpMethod.Post, "keys/" + p.GetValue(keyId), [("status", "Inactive")])));
+        key.Subcommands.Add(Leaf("enable", "Enable an access key again", [keyId], (p, c) => c.SendAsync(HttpMethod.Post, "keys/" + p.GetValue(keyId), [("status", "Active")])));
+        key.Subcommands.Add(Leaf("delete", "Delete an access key", [keyId], (p, c) => c.SendAsync(HttpMethod.Delete, "keys/" + p.GetValue(keyId))));
+        admin.Subcommands.Add(key);
+
+        var policyName = new Argument<string>("policy-name");
+        var file = new Option<FileInfo>("--file") { Description = "The IAM policy document (JSON)", Required = true };
+        var policy = new Command("policy", "User policies (IAM JSON)");
+        policy.Subcommands.Add(Leaf("attach", "Attach (or replace) a user's policy", [owner, policyName, file], async (p, c) =>
+            await c.SendAsync(HttpMethod.Put, $"users/{p.GetValue(owner)}/policies/{p.GetValue(policyName)}", body: await File.ReadAllTextAsync(p.GetValue(file)!.FullName))));
+        policy.Subcommands.Add(Leaf("detach", "Remove a user's policy", [owner, policyName], (p, c) => c.SendAsync(HttpMethod.Delete, $"users/{p.GetValue(owner)}/policies/{p.GetValue(policyName)}")));
+        policy.Subcommands.Add(Leaf("show", "Show a user's policies", [owner], (p, c) => c.SendAsync(HttpMethod.Get, $"users/{p.GetValue(owner)}/policies")));
+        admin.Subcommands.Add(policy);
+
+        var mfa = new Command("mfa", "The root user's virtual MFA device (MFA Delete)");
+        mfa.Subcommands.Add(Leaf("enable", "Create the device: its serial and TOTP secret are shown once", [], (_, c) => c.SendAsync(HttpMethod.Post, "mfa")));
+        admin.Subcommands.Add(mfa);
+        return admin;
+    }
+
+    private static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            if (symbol is Argument argument) command.Arguments.Add(argument);
+            else if (symbol is Option option) command.Options.Add(option);
+        }
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var accessKey = Environment.GetEnvironmentVariable("STRATA_ROOT_ACCESS_KEY") ?? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
+            var secretKey = Environment.GetEnvironmentVariable("STRATA_ROOT_SECRET_KEY") ?? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
+            if (accessKey is null || secretKey is null)
+            {
+                await Console.Error.WriteLineAsync("No root credentials: set STRATA_ROOT_ACCESS_KEY and STRATA_ROOT_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).");
+                return 2;
+            }
+            try
+            {
+                using var client = new AdminClient(new Uri(parse.GetValue(Endpoint)!), accessKey, secretKey, parse.GetValue(Region)!, parse.GetValue(CaBundle));
+                using var answer = await call(parse, client);
+                if (parse.GetValue(Json)) Console.WriteLine(answer is null ? "{}" : JsonSerializer.Serialize(answer.RootElement, Indented));
+                else Console.Write(AdminTables.Render(answer));
+                return 0;
+            }
+            catch (AdminException refused)
+            {
+                await Console.Error.WriteLineAsync(refused.Message);
+                return 1;
+            }
+            catch (HttpRequestException unreachable)
+            {
+                await Console.Error.WriteLineAsync($"Cannot reach {parse.GetValue(Endpoint)}: {unreachable.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    // Relaxed escaping: the otpauth:// URI keeps its '&' readable.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
