@@ -5,4 +5,6 @@ var root = new RootCommand("Strata: S3-compatible object storage with versioning
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(Strata.Cli.Admin.AdminCommand.Create());
-return await root.Parse(args).InvokeAsync();
+// Ctrl-C and SIGTERM cancel the command's token; the default 2 s grace would cut a server's clean stop
+// short (Kestrel lets in-flight requests finish for up to 30 s), so allow that and a little more.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(40) });
