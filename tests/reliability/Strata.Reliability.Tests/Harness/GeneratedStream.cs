@@ -18,6 +18,9 @@ internal sealed class GeneratedStream(int seed, long length) : Stream
     /// <summary>The furthest any reader got: how much of the body has been handed to the client so far.</summary>
     public long HighestPosition { get; private set; }
 
+    /// <summary>Bytes read in all, rewinds included (a client that hashes the body first reads it twice).</summary>
+    public long TotalRead { get; private set; }
+
     public override bool CanRead => true;
     public override bool CanSeek => true;
     public override bool CanWrite => false;
@@ -58,6 +61,7 @@ internal sealed class GeneratedStream(int seed, long length) : Stream
             done += take;
         }
         _position += count;
+        TotalRead += count;
         HighestPosition = Math.Max(HighestPosition, _position);
         return count;
     }
