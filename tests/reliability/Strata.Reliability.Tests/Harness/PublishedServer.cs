@@ -188,13 +188,19 @@ internal sealed class PublishedServer : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public AmazonS3Client CreateClient() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+    /// <param name="timeout">Per request; the SDK's default suits everything but multi-GiB bodies on a busy machine.</param>
+    public AmazonS3Client CreateClient(TimeSpan? timeout = null)
     {
-        ServiceURL = Endpoint.ToString(),
-        ForcePathStyle = true,
-        AuthenticationRegion = "us-east-1",
-        MaxErrorRetry = 0,
-    });
+        var config = new AmazonS3Config
+        {
+            ServiceURL = Endpoint.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+        };
+        if (timeout is { } limit) config.Timeout = limit; // the setter refuses null
+        return new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
+    }
 
     public SignedRequests CreateSigned(string secretKey = SecretKey, string region = "us-east-1") => new(Endpoint, AccessKey, secretKey, region);
 
