@@ -9,8 +9,8 @@ internal sealed record CampaignResult(int KillCycles, int RecoveryKills, int Rec
     TimeSpan Elapsed, int Seed, MultipartFigures Multipart);
 
 /// <summary>The multipart share of a campaign.</summary>
-internal sealed record MultipartFigures(int Uploads, int AckedCompletions, int CutCompletions, int CutBeforeCompletion, long CompletionChecks,
-    long PartChecks, long FoundOpenAndAborted, long BodiesCompared, int OrphansSweptAtFinalRestart);
+internal sealed record MultipartFigures(int Uploads, int AckedCompletions, int CutCompletions, long CutCompletionsLanded, long CutCompletionsNotLanded,
+    int CutBeforeCompletion, long CompletionChecks, long PartChecks, long FoundOpenAndAborted, long BodiesCompared, int OrphansSweptAtFinalRestart);
 
 /// <summary>
 /// Start the published server, run concurrent traffic, SIGKILL it at a random moment, (optionally kill it again
@@ -120,7 +120,7 @@ internal sealed class CrashCampaign(ITestOutputHelper output)
 
         var started = history.Uploads();
         var multipart = new MultipartFigures(started.Count, history.Count(o => o.IsAcked && o.Kind == OpKind.Complete),
-            history.Count(o => !o.IsAcked && o.Kind == OpKind.Complete), started.Count(u => u.CutBeforeCompletion),
+            history.Count(o => !o.IsAcked && o.Kind == OpKind.Complete), uploads.CutCompletionsLanded, uploads.CutCompletionsNotLanded, started.Count(u => u.CutBeforeCompletion),
             uploads.CompletionChecks, uploads.PartChecks, uploads.FoundOpen, verifier.MultipartBodiesCompared, finalSweep);
         return new CampaignResult(cycles, recoveryKills, killedBeforeServing,
             history.Count(o => o.IsAcked && o.WritesObject), history.Count(o => o.IsAcked && !o.WritesObject),

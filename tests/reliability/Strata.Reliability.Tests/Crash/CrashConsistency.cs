@@ -42,6 +42,8 @@ public sealed class CrashConsistency(ITestOutputHelper output)
         ("multipart_uploads_started", r.Multipart.Uploads),
         ("multipart_completions_acknowledged", r.Multipart.AckedCompletions),
         ("multipart_completions_cut_by_kills", r.Multipart.CutCompletions),
+        ("multipart_cut_completions_found_whole", r.Multipart.CutCompletionsLanded),
+        ("multipart_cut_completions_found_not_done_upload_listed", r.Multipart.CutCompletionsNotLanded),
         ("multipart_uploads_cut_before_completion", r.Multipart.CutBeforeCompletion),
         ("multipart_completion_checks", r.Multipart.CompletionChecks),
         ("multipart_part_checks", r.Multipart.PartChecks),

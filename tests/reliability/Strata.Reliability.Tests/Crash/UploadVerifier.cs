@@ -9,7 +9,8 @@ namespace Strata.Reliability.Tests.Crash;
 /// </summary>
 internal sealed class UploadVerifier(History history, string versionedBucket, string plainBucket)
 {
-    private long _completionChecks, _partChecks, _foundOpen, _aborted;
+    private readonly HashSet<Upload> _cutCompletionsSeen = [];
+    private long _completionChecks, _partChecks, _foundOpen, _aborted, _cutLanded, _cutNotLanded;
 
     /// <summary>Completions checked against the listings, after every restart.</summary>
     public long CompletionChecks => _completionChecks;
@@ -22,6 +23,12 @@ internal sealed class UploadVerifier(History history, string versionedBucket, st
 
     /// <summary>Of those, aborted by the verifier (all of them).</summary>
     public long Aborted => _aborted;
+
+    /// <summary>Completions the kill cut that had committed (object whole, upload gone) at the first check after it.</summary>
+    public long CutCompletionsLanded => _cutLanded;
+
+    /// <summary>Completions the kill cut that had not committed (upload listed with its parts, no object).</summary>
+    public long CutCompletionsNotLanded => _cutNotLanded;
 
     public async Task<List<string>> VerifyAndAbortAsync(AmazonS3Client s3)
     {
@@ -92,6 +99,7 @@ internal sealed class UploadVerifier(History history, string versionedBucket, st
         {
             // Completion cut by the kill: one transaction removes the upload and pushes the version.
             Interlocked.Increment(ref _completionChecks);
+            if (_cutCompletionsSeen.Add(upload)) Interlocked.Increment(ref isListed ? ref _cutNotLanded : ref _cutLanded);
             if (isListed && visible) problems.Add($"{upload}: the cut completion is torn, the upload is listed and its object is visible");
             if (!isListed && !visible && upload.Bucket == versionedBucket)
             {
