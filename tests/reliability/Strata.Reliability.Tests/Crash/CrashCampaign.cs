@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Strata.Reliability.Tests.Harness;
 
 namespace Strata.Reliability.Tests.Crash;
@@ -7,7 +6,11 @@ namespace Strata.Reliability.Tests.Crash;
 /// <summary>What a campaign did and found.</summary>
 internal sealed record CampaignResult(int KillCycles, int RecoveryKills, int RecoveryKillsBeforeServing, long AckedWrites, long AckedDeletes,
     long RequestsCut, int OrphansSweptAtStart, long WriteChecks, long DeleteChecks, long BodiesCompared, int OrphansFound, int BlobFiles,
-    TimeSpan Elapsed, int Seed);
+    TimeSpan Elapsed, int Seed, MultipartFigures Multipart);
+
+/// <summary>The multipart share of a campaign.</summary>
+internal sealed record MultipartFigures(int Uploads, int AckedCompletions, int CutCompletions, long CutCompletionsLanded, long CutCompletionsNotLanded,
+    int CutBeforeCompletion, long CompletionChecks, long PartChecks, long FoundOpenAndAborted, long BodiesCompared, int OrphansSweptAtFinalRestart);
 
 /// <summary>
 /// Start the published server, run concurrent traffic, SIGKILL it at a random moment, (optionally kill it again
@@ -28,7 +31,8 @@ internal sealed class CrashCampaign(ITestOutputHelper output)
         const string versioned = "crash-versioned", plain = "crash-plain";
         var traffic = new Traffic(history, versioned, plain);
         var verifier = new Verifier(history, versioned, plain);
-        int recoveryKills = 0, killedBeforeServing = 0, orphans = 0, swept = 0;
+        var uploads = new UploadVerifier(history, versioned, plain);
+        int recoveryKills = 0, killedBeforeServing = 0, orphans = 0, swept = 0, finalSweep = 0;
 
         var server = await PublishedServer.StartAsync(sandbox);
         try
@@ -76,7 +80,8 @@ internal sealed class CrashCampaign(ITestOutputHelper output)
                 using (var s3 = server.CreateClient())
                 {
                     var problems = await verifier.VerifyAsync(s3, key => key.StartsWith(prefix, StringComparison.Ordinal) || key.StartsWith(previous, StringComparison.Ordinal));
-                    orphans += await CountBlobMismatchAsync(s3, sandbox, problems, versioned, plain);
+                    problems.AddRange(await uploads.VerifyAndAbortAsync(s3));
+                    orphans += await CountBlobMismatchAsync(s3, sandbox, history, problems, versioned, plain);
                     Fail(problems, cycle, seed, server);
                 }
             }
@@ -84,57 +89,65 @@ internal sealed class CrashCampaign(ITestOutputHelper output)
             // Every body, byte for byte, after all the kills it lived through.
             using (var s3 = server.CreateClient())
             {
-                Fail(await verifier.VerifyAsync(s3, _ => true), cycles, seed, server);
+                var problems = await verifier.VerifyAsync(s3, _ => true);
+                problems.AddRange(await uploads.VerifyAndAbortAsync(s3));
+                Fail(problems, cycles, seed, server);
             }
+
+            // Every upload is aborted now: one clean restart, whose sweep must find nothing left to remove.
+            await server.StopAsync(TimeSpan.FromSeconds(35));
+            await server.DisposeAsync();
+            server = await PublishedServer.StartAsync(sandbox);
+            finalSweep = server.OrphansSweptAtStart;
+            using (var s3 = server.CreateClient())
+            {
+                var problems = new List<string>();
+                orphans += await CountBlobMismatchAsync(s3, sandbox, history, problems, versioned, plain);
+                Fail(problems, cycles, seed, server);
+            }
+            await server.StopAsync(TimeSpan.FromSeconds(35));
         }
         finally
         {
             await server.DisposeAsync();
         }
 
-        var (blobFiles, unreferenced, missing) = CompareBlobsWithMetadata(sandbox);
-        orphans += unreferenced.Count;
-        Assert.True(unreferenced.Count == 0, $"Blob files no metadata row references after start-up clean-up: {string.Join(", ", unreferenced)}");
-        Assert.True(missing.Count == 0, $"Metadata rows whose blob file is missing: {string.Join(", ", missing)}");
+        var audit = BlobAudit.Run(sandbox);
+        orphans += audit.Unreferenced.Count + finalSweep;
+        BlobAudit.AssertClean(sandbox);
+        Assert.True(finalSweep == 0, $"The restart after every upload was aborted removed {finalSweep} unreferenced blob file(s): an abort or a removal leaked them");
         Assert.Empty(sandbox.StrayEntries());
 
+        var started = history.Uploads();
+        var multipart = new MultipartFigures(started.Count, history.Count(o => o.IsAcked && o.Kind == OpKind.Complete),
+            history.Count(o => !o.IsAcked && o.Kind == OpKind.Complete), uploads.CutCompletionsLanded, uploads.CutCompletionsNotLanded, started.Count(u => u.CutBeforeCompletion),
+            uploads.CompletionChecks, uploads.PartChecks, uploads.FoundOpen, verifier.MultipartBodiesCompared, finalSweep);
         return new CampaignResult(cycles, recoveryKills, killedBeforeServing,
-            history.Count(o => o.IsAcked && o.Kind == OpKind.Put), history.Count(o => o.IsAcked && o.Kind != OpKind.Put),
+            history.Count(o => o.IsAcked && o.WritesObject), history.Count(o => o.IsAcked && !o.WritesObject),
             history.Count(o => !o.IsAcked), swept,
-            verifier.WriteChecks, verifier.DeleteChecks, verifier.BodiesCompared, orphans, blobFiles, watch.Elapsed, seed);
+            verifier.WriteChecks, verifier.DeleteChecks, verifier.BodiesCompared, orphans, audit.Files, watch.Elapsed, seed, multipart);
     }
 
     /// <summary>
-    /// While the server runs idle after its start-up sweep, blob files must be exactly the listed versions above the
-    /// inline threshold: one more file is an orphan the sweep missed, one fewer a lost body. Returns the orphans.
+    /// While the server runs idle after its start-up sweep, with every multipart upload aborted, blob files must be
+    /// exactly those of the listed versions: one per version above the inline threshold, or for an object made of
+    /// parts, one per part above it. One more file is an orphan the sweep or an abort missed, one fewer a lost body.
+    /// Returns the orphans.
     /// </summary>
-    private static async Task<int> CountBlobMismatchAsync(AmazonS3Client s3, Sandbox sandbox, List<string> problems, params string[] buckets)
+    private static async Task<int> CountBlobMismatchAsync(AmazonS3Client s3, Sandbox sandbox, History history, List<string> problems, params string[] buckets)
     {
         var expected = 0;
         foreach (var bucket in buckets)
         {
-            expected += (await Verifier.ListVersionsAsync(s3, bucket)).Count(v => !v.IsMarker && v.Size > Traffic.InlineThreshold);
+            foreach (var v in (await Verifier.ListVersionsAsync(s3, bucket)).Where(v => !v.IsMarker))
+            {
+                // A version no request sent is already a problem; count it as a plain PUT.
+                expected += history.BodyOf(bucket, v.Key, v.ETag, v.Size)?.BlobFiles(Traffic.InlineThreshold) ?? (v.Size > Traffic.InlineThreshold ? 1 : 0);
+            }
         }
         var files = sandbox.BlobFiles().Count;
-        if (files != expected) problems.Add($"{files} blob files after start-up clean-up, but {expected} listed versions are larger than {Traffic.InlineThreshold} bytes");
+        if (files != expected) problems.Add($"{files} blob files after start-up clean-up and aborts, but the listed versions hold {expected}");
         return Math.Max(0, files - expected);
-    }
-
-    /// <summary>With the server stopped: blob files against the blob ids metadata.db references (read-only).</summary>
-    private static (int Files, List<string> Unreferenced, List<string> Missing) CompareBlobsWithMetadata(Sandbox sandbox)
-    {
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        var database = Path.Combine(sandbox.DataDirectory, "metadata.db");
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT blob_id FROM versions WHERE blob_id IS NOT NULL";
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) referenced.Add(reader.GetString(0));
-        }
-        var files = sandbox.BlobFiles();
-        return (files.Count, files.Where(f => !referenced.Contains(f)).ToList(), referenced.Where(r => !files.Contains(r)).ToList());
     }
 
     private static void Fail(List<string> problems, int cycle, int seed, PublishedServer server)

@@ -3,7 +3,8 @@ using Strata.Reliability.Tests.Harness;
 namespace Strata.Reliability.Tests.Crash;
 
 /// <summary>
-/// SIGKILL at random moments under concurrent traffic. STRATA_LONG_TESTS=1 runs ten times as many cycles.
+/// SIGKILL at random moments under concurrent traffic (PUTs, DELETEs, multipart uploads). STRATA_LONG_TESTS=1
+/// runs ten times as many cycles.
 /// The figures go to artifacts/test-results/reliability.txt.
 /// </summary>
 public sealed class CrashConsistency(ITestOutputHelper output)
@@ -38,6 +39,17 @@ public sealed class CrashConsistency(ITestOutputHelper output)
         ("bodies_compared_byte_for_byte", r.BodiesCompared),
         ("orphan_blob_files_found", r.OrphansFound),
         ("blob_files_at_end", r.BlobFiles),
+        ("multipart_uploads_started", r.Multipart.Uploads),
+        ("multipart_completions_acknowledged", r.Multipart.AckedCompletions),
+        ("multipart_completions_cut_by_kills", r.Multipart.CutCompletions),
+        ("multipart_cut_completions_found_whole", r.Multipart.CutCompletionsLanded),
+        ("multipart_cut_completions_found_not_done_upload_listed", r.Multipart.CutCompletionsNotLanded),
+        ("multipart_uploads_cut_before_completion", r.Multipart.CutBeforeCompletion),
+        ("multipart_completion_checks", r.Multipart.CompletionChecks),
+        ("multipart_part_checks", r.Multipart.PartChecks),
+        ("multipart_uploads_found_open_and_aborted", r.Multipart.FoundOpenAndAborted),
+        ("multipart_bodies_compared_byte_for_byte", r.Multipart.BodiesCompared),
+        ("orphan_blob_files_swept_by_final_clean_restart", r.Multipart.OrphansSweptAtFinalRestart),
         ("seconds", Math.Round(r.Elapsed.TotalSeconds, 1)),
         ("seed", r.Seed),
     ]);

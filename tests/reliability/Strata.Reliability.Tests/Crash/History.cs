@@ -9,6 +9,8 @@ internal enum OpKind
     Delete,
     /// <summary>DELETE ?versionId=: that version removed for good.</summary>
     DeleteVersion,
+    /// <summary>CompleteMultipartUpload: like a PUT, pushes the body its parts make up (see <see cref="Upload"/>).</summary>
+    Complete,
 }
 
 /// <summary>
@@ -38,20 +40,58 @@ internal sealed class Op
 
     public bool IsAcked => Acked is not null;
 
+    /// <summary>A PUT or a multipart completion: it pushes an object version with <see cref="Body"/>.</summary>
+    public bool WritesObject => Kind is OpKind.Put or OpKind.Complete;
+
     /// <summary>A was over (acknowledged, or cut by a kill) before B was sent: B must come after A in the key's history.</summary>
     public bool FinishedBefore(Op other) => (Acked ?? CutAt) is { } end && end < other.Sent;
 
     public override string ToString() => $"{Kind} {Bucket}/{Key} v={VersionId ?? "?"} sent@{Sent} acked@{(Acked?.ToString() ?? "never")}";
 }
 
-/// <summary>A body that was sent: regenerated from its seed when needed, so thousands of them cost no memory.</summary>
-internal sealed record Body(int Seed, int Size, string Sha256, string ETag)
+/// <summary>
+/// A body that was sent: regenerated from its seed when needed, so thousands of them cost no memory. A body
+/// sent as a multipart upload has a <see cref="PartSize"/>: its parts are consecutive slices of that size, the
+/// last one shorter or equal, and its ETag is S3's multipart ETag, the MD5 of the parts' binary MD5s then "-N".
+/// </summary>
+internal sealed record Body(int Seed, int Size, string Sha256, string ETag, int PartSize = 0, IReadOnlyList<string>? PartETags = null)
 {
     public static Body Create(int seed, int size)
     {
         var bytes = Bytes(seed, size);
         return new Body(seed, size, Convert.ToHexStringLower(SHA256.HashData(bytes)), "\"" + Convert.ToHexStringLower(MD5.HashData(bytes)) + "\"");
     }
+
+    public static Body CreateMultipart(int seed, int size, int partSize)
+    {
+        var bytes = Bytes(seed, size);
+        var partETags = new List<string>();
+        var md5s = new List<byte>();
+        for (var offset = 0; offset < size; offset += partSize)
+        {
+            var md5 = MD5.HashData(bytes.AsSpan(offset, Math.Min(partSize, size - offset)));
+            md5s.AddRange(md5);
+            partETags.Add("\"" + Convert.ToHexStringLower(md5) + "\"");
+        }
+        var etag = "\"" + Convert.ToHexStringLower(MD5.HashData(md5s.ToArray())) + "-" + partETags.Count + "\"";
+        return new Body(seed, size, Convert.ToHexStringLower(SHA256.HashData(bytes)), etag, partSize, partETags);
+    }
+
+    public bool IsMultipart => PartSize > 0;
+
+    /// <summary>Part number, offset and length of each part (one "part" for a plain PUT).</summary>
+    public IEnumerable<(int Number, int Offset, int Length)> Parts()
+    {
+        if (!IsMultipart)
+        {
+            yield return (1, 0, Size);
+            yield break;
+        }
+        for (int number = 1, offset = 0; offset < Size; number++, offset += PartSize) yield return (number, offset, Math.Min(PartSize, Size - offset));
+    }
+
+    /// <summary>How many blob files the stored version holds: one per part above the inline threshold.</summary>
+    public int BlobFiles(int inlineThreshold) => Parts().Count(p => p.Length > inlineThreshold);
 
     public static byte[] Bytes(int seed, int size)
     {
@@ -65,6 +105,7 @@ internal sealed record Body(int Seed, int Size, string Sha256, string ETag)
 internal sealed class History
 {
     private readonly Dictionary<(string Bucket, string Key), List<Op>> _ops = [];
+    private readonly List<Upload> _uploads = [];
     private long _clock;
 
     public long Tick() => Interlocked.Increment(ref _clock);
@@ -78,6 +119,30 @@ internal sealed class History
             list.Add(op);
         }
         return op;
+    }
+
+    /// <summary>Records a multipart upload before its CreateMultipartUpload is sent.</summary>
+    public Upload BeginUpload(string bucket, string key, Body body)
+    {
+        var upload = new Upload { Bucket = bucket, Key = key, Body = body };
+        lock (_uploads) _uploads.Add(upload);
+        return upload;
+    }
+
+    public List<Upload> Uploads()
+    {
+        lock (_uploads) return [.. _uploads];
+    }
+
+    /// <summary>The body a request sent for this key with this ETag and size (how a listed version is traced to what made it).</summary>
+    public Body? BodyOf(string bucket, string key, string? etag, long size)
+    {
+        lock (_ops)
+        {
+            return _ops.TryGetValue((bucket, key), out var list)
+                ? list.FirstOrDefault(o => o.WritesObject && o.Body!.ETag == etag && o.Body.Size == size)?.Body
+                : null;
+        }
     }
 
     public void Ack(Op op, string? versionId, string? etag)

@@ -5,13 +5,17 @@ namespace Strata.Reliability.Tests.Crash;
 /// <summary>
 /// Concurrent S3 traffic on a handful of keys per cycle in a versioned and an unversioned bucket: PUTs of
 /// new keys and overwrites from 0 B to 300 KiB (inline rows up to 16 KiB, blob files above), DELETEs that
-/// add markers, DELETEs of a version by id. Every request is recorded before it is sent and acknowledged
-/// only when its success response arrives.
+/// add markers, DELETEs of a version by id, and a small share of multipart uploads (one to three parts, all
+/// but the last exactly 5 MiB) that are completed, aborted or left open. Every request is recorded before it
+/// is sent and acknowledged only when its success response arrives.
 /// </summary>
 internal sealed class Traffic(History history, string versionedBucket, string plainBucket)
 {
     public const int InlineThreshold = 16 * 1024;
     public const int MaxSize = 300 * 1024;
+
+    /// <summary>S3's smallest part but the last; a 5 MiB body costs little, so 50 kill cycles stay near a minute.</summary>
+    public const int PartSize = 5 * 1024 * 1024;
     private static int _seed = Environment.TickCount;
 
     public async Task RunAsync(AmazonS3Client s3, string prefix, int workers, int seed, CancellationToken stop)
@@ -36,7 +40,8 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
             var roll = random.Next(100);
             try
             {
-                if (roll < 65) await PutAsync(s3, bucket, key, random, stop);
+                if (roll < 6) await MultipartAsync(s3, bucket, key, random, stop);
+                else if (roll < 65) await PutAsync(s3, bucket, key, random, stop);
                 else if (roll < 82 || !versioned) await DeleteAsync(s3, bucket, key, stop);
                 else if (history.ClaimVersionToDelete(bucket, key, random) is { } victim) await DeleteVersionAsync(s3, bucket, key, victim, stop);
                 else await PutAsync(s3, bucket, key, random, stop);
@@ -63,6 +68,57 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
         history.Ack(op, response.VersionId, response.ETag);
     }
 
+    /// <summary>
+    /// CreateMultipartUpload, the parts in order, then usually CompleteMultipartUpload. One in ten uploads is
+    /// aborted and one in ten left open, so a kill may find uploads in every state.
+    /// </summary>
+    private async Task MultipartAsync(AmazonS3Client s3, string bucket, string key, Random random, CancellationToken stop)
+    {
+        var body = Body.CreateMultipart(Interlocked.Increment(ref _seed), PickMultipartSize(random), PartSize);
+        var upload = history.BeginUpload(bucket, key, body);
+        var created = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, stop);
+        upload.UploadId = created.UploadId;
+        var bytes = Body.Bytes(body.Seed, body.Size);
+        var etags = new List<PartETag>();
+        foreach (var (number, offset, length) in body.Parts())
+        {
+            upload.PartSent(number);
+            var part = await s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                UploadId = created.UploadId,
+                PartNumber = number,
+                InputStream = new MemoryStream(bytes, offset, length, writable: false),
+            }, stop);
+            upload.PartAcked(number, part.ETag);
+            etags.Add(new PartETag(number, part.ETag));
+        }
+        var fate = random.Next(10);
+        if (fate == 0)
+        {
+            upload.LeftOpen = true;
+            return;
+        }
+        if (fate == 1)
+        {
+            upload.AbortedByTraffic = upload.AbortSent = true;
+            await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = created.UploadId }, stop);
+            upload.AbortAcked = true;
+            return;
+        }
+        var op = history.Begin(OpKind.Complete, bucket, key, body);
+        upload.Completion = op;
+        var response = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            UploadId = created.UploadId,
+            PartETags = etags,
+        }, stop);
+        history.Ack(op, response.VersionId, response.ETag);
+    }
+
     private async Task DeleteAsync(AmazonS3Client s3, string bucket, string key, CancellationToken stop)
     {
         var op = history.Begin(OpKind.Delete, bucket, key);
@@ -75,6 +131,13 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
         var op = history.Begin(OpKind.DeleteVersion, bucket, key, versionId: versionId);
         await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, stop);
         history.Ack(op, versionId, null);
+    }
+
+    /// <summary>One part (45%), two (45%) or three (10%); the last part on either side of the inline threshold.</summary>
+    private static int PickMultipartSize(Random random)
+    {
+        var parts = random.Next(100) switch { < 45 => 1, < 90 => 2, _ => 3 };
+        return (parts - 1) * PartSize + Math.Max(1, PickSize(random));
     }
 
     /// <summary>Both sides of the inline threshold, the edges included, and the empty body.</summary>

@@ -14,11 +14,14 @@ internal sealed record Listed(string Key, string VersionId, bool IsMarker, strin
 internal sealed class Verifier(History history, string versionedBucket, string plainBucket)
 {
     private readonly ConcurrentQueue<string> _problems = new();
-    private long _writeChecks, _deleteChecks, _bodiesCompared;
+    private long _writeChecks, _deleteChecks, _bodiesCompared, _multipartBodiesCompared;
 
     public long WriteChecks => _writeChecks;
     public long DeleteChecks => _deleteChecks;
     public long BodiesCompared => _bodiesCompared;
+
+    /// <summary>Of <see cref="BodiesCompared"/>, the objects made by CompleteMultipartUpload.</summary>
+    public long MultipartBodiesCompared => _multipartBodiesCompared;
 
     /// <summary>Bytes are compared for the keys <paramref name="compareBytes"/> selects; metadata for every key.</summary>
     public async Task<List<string>> VerifyAsync(AmazonS3Client s3, Func<string, bool> compareBytes)
@@ -95,7 +98,7 @@ internal sealed class Verifier(History history, string versionedBucket, string p
             if (entry.IsMarker || entry.ETag != body.ETag || op.ETag != body.ETag || entry.Size != body.Size)
             {
                 Problem($"{bucket}/{key}: version {op.VersionId} lists ETag {entry.ETag}, size {entry.Size}, marker {entry.IsMarker}; " +
-                    $"the PUT sent {body.Size} bytes with ETag {body.ETag} and was acknowledged with {op.ETag}");
+                    $"the {op.Kind} sent {body.Size} bytes with ETag {body.ETag} and was acknowledged with {op.ETag}");
             }
             if (compareBytes) reads.Add(() => CompareAsync(s3, bucket, key, op.VersionId, [body]));
         }
@@ -111,7 +114,7 @@ internal sealed class Verifier(History history, string versionedBucket, string p
         {
             Problem($"{bucket}/{key}: {unknown.Count} listed versions no acknowledgement names, but only {unacknowledged} requests were cut");
         }
-        var sent = ops.Where(o => o.Kind == OpKind.Put && !o.IsAcked).Select(o => o.Body!).ToList();
+        var sent = ops.Where(o => o.WritesObject && !o.IsAcked).Select(o => o.Body!).ToList();
         foreach (var entry in unknown.Where(u => !u.IsMarker))
         {
             if (!sent.Any(b => b.ETag == entry.ETag && b.Size == entry.Size))
@@ -140,9 +143,9 @@ internal sealed class Verifier(History history, string versionedBucket, string p
         var bucket = plainBucket;
         foreach (var op in ops.Where(o => o.IsAcked))
         {
-            if (op.Kind == OpKind.Put) Interlocked.Increment(ref _writeChecks);
+            if (op.WritesObject) Interlocked.Increment(ref _writeChecks);
             else Interlocked.Increment(ref _deleteChecks);
-            if (op.Kind == OpKind.Put && op.ETag != op.Body!.ETag) Problem($"{bucket}/{key}: {op} was acknowledged with ETag {op.ETag}, its body's is {op.Body.ETag}");
+            if (op.WritesObject && op.ETag != op.Body!.ETag) Problem($"{bucket}/{key}: {op} was acknowledged with ETag {op.ETag}, its body's is {op.Body.ETag}");
         }
         if (listed.Count > 1 || listed.Any(l => l.VersionId != "null" || l.IsMarker))
         {
@@ -163,7 +166,7 @@ internal sealed class Verifier(History history, string versionedBucket, string p
             return;
         }
         var entry = listed[0];
-        var bodies = candidates.Where(c => c.Kind == OpKind.Put && c.Body!.ETag == entry.ETag && c.Body.Size == entry.Size).Select(c => c.Body!).ToList();
+        var bodies = candidates.Where(c => c.WritesObject && c.Body!.ETag == entry.ETag && c.Body.Size == entry.Size).Select(c => c.Body!).ToList();
         if (bodies.Count == 0)
         {
             Problem($"{bucket}/{key}: shows {entry.Size} bytes with ETag {entry.ETag}, which is no write that could have been last ({string.Join("; ", candidates)})");
@@ -189,7 +192,9 @@ internal sealed class Verifier(History history, string versionedBucket, string p
             }
             var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             Interlocked.Increment(ref _bodiesCompared);
-            if (!bodies.Any(b => b.Sha256 == hash && b.ETag == get.ETag))
+            var match = bodies.FirstOrDefault(b => b.Sha256 == hash && b.ETag == get.ETag);
+            if (match is { IsMultipart: true }) Interlocked.Increment(ref _multipartBodiesCompared);
+            if (match is null)
             {
                 Problem($"{bucket}/{key} v={versionId ?? "(latest)"}: GET returned {length} bytes (SHA-256 {hash}, ETag {get.ETag}), none of the bodies sent " +
                     $"({string.Join(", ", bodies.Select(b => $"{b.Size} B {b.ETag}"))})");

@@ -151,6 +151,36 @@ internal sealed class PublishedServer : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id, for /proc/&lt;pid&gt;/status.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// A clean stop: SIGTERM (what systemd and `docker stop` send), then waits up to <paramref name="limit"/>
+    /// for the process to exit. Returns its exit code and how long it took, or null for the code when it was
+    /// still running at the limit (it is then killed, so the run goes on).
+    /// </summary>
+    public async Task<(int? ExitCode, TimeSpan Elapsed)> StopAsync(TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        if (!_process.HasExited)
+        {
+            // Process has no SIGTERM API; Kill() is SIGKILL.
+            using var signal = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+            await signal.WaitForExitAsync();
+        }
+        using var deadline = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return (null, watch.Elapsed);
+        }
+        return (_process.ExitCode, watch.Elapsed);
+    }
+
     /// <summary>SIGKILL: no shutdown hook, no flush, no drain of queued commits.</summary>
     public async Task KillAsync()
     {
@@ -158,13 +188,19 @@ internal sealed class PublishedServer : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public AmazonS3Client CreateClient() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+    /// <param name="timeout">Per request; the SDK's default suits everything but multi-GiB bodies on a busy machine.</param>
+    public AmazonS3Client CreateClient(TimeSpan? timeout = null)
     {
-        ServiceURL = Endpoint.ToString(),
-        ForcePathStyle = true,
-        AuthenticationRegion = "us-east-1",
-        MaxErrorRetry = 0,
-    });
+        var config = new AmazonS3Config
+        {
+            ServiceURL = Endpoint.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+        };
+        if (timeout is { } limit) config.Timeout = limit; // the setter refuses null
+        return new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
+    }
 
     public SignedRequests CreateSigned(string secretKey = SecretKey, string region = "us-east-1") => new(Endpoint, AccessKey, secretKey, region);
 
