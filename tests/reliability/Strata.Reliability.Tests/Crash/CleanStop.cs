@@ -26,7 +26,7 @@ public sealed class CleanStop(ITestOutputHelper output)
 
     // Fails: System.CommandLine ends `strata serve` with 143 two seconds after SIGTERM, in the middle of the drain (docs/RELIABILITY.md).
     [Fact]
-    [Trait("Bug", "sigterm-exit-143")]
+    [Trait("Regression", "sigterm-exit-143")]
     public async Task SIGTERM_during_large_uploads_exits_0_and_keeps_every_acknowledged_write()
     {
         using var sandbox = new Sandbox();

@@ -95,7 +95,7 @@ public sealed class HostileAuth(HostileServer server) : IClassFixture<HostileSer
     // Strata checks this only for presigned URLs (RequestAuthenticator.FromQuery calls RefuseUnsignedAmzHeaders,
     // FromHeader does not). Anyone on the path can add metadata, or turn a signed PUT into a CopyObject of another key.
     [Theory]
-    [Trait("Bug", "unsigned-amz-headers")]
+    [Trait("Regression", "unsigned-amz-headers")]
     [InlineData("x-amz-meta-smuggled", "yes")]
     [InlineData("x-amz-copy-source", "/" + HostileServer.Versioned + "/" + HostileServer.SmallKey)]
     [InlineData("x-amz-metadata-directive", "REPLACE")]
