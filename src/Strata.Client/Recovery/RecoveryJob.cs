@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Amazon.S3;
+
+namespace Strata.Client.Recovery;
+
+/// <summary>
+/// A recovery as two streaming passes over the history: <see cref="PlanAsync"/> counts the steps (a dry run
+/// stops there), <see cref="RunAsync"/> walks again and carries them out with bounded concurrency. Walking
+/// again rather than keeping the plan means memory stays flat at any size, and a run after an interruption
+/// plans only what is still left: the steps are decided from the current state, so a second run does nothing.
+/// </summary>
+public abstract class RecoveryJob
+{
+    /// <summary>Creates a job over <paramref name="s3"/>.</summary>
+    protected RecoveryJob(IAmazonS3 s3, RecoveryOptions options)
+    {
+        S3 = s3;
+        Options = options;
+    }
+
+    /// <summary>The client the job talks through.</summary>
+    protected IAmazonS3 S3 { get; }
+
+    /// <summary>How the job runs.</summary>
+    protected RecoveryOptions Options { get; }
+
+    /// <summary>Checks before any walk (the bucket's versioning, overlapping targets); throws <see cref="StrataClientException"/>.</summary>
+    protected virtual Task CheckAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Walks the history and yields each step, counting every key in <paramref name="tally"/>.</summary>
+    protected abstract IAsyncEnumerable<RecoveryStep> StepsAsync(RecoveryTally tally, CancellationToken cancellationToken);
+
+    /// <summary>Walks the history and counts what a run would do; changes nothing.</summary>
+    /// <exception cref="StrataClientException">The walk or a check was refused; the message says why and what fixes it.</exception>
+    public async Task<RecoveryPlan> PlanAsync(RecoveryProgress? progress = null, CancellationToken cancellationToken = default)
+    {
+        await CheckAsync(cancellationToken);
+        var tally = new RecoveryTally(progress);
+        await foreach (var _ in StepsAsync(tally, cancellationToken))
+        {
+        }
+        return tally.Plan;
+    }
+
+    /// <summary>Walks the history again and carries out every step, <see cref="RecoveryOptions.Concurrency"/> at a time.</summary>
+    /// <exception cref="StrataClientException">The walk was refused; steps already done stay done, and a new run continues.</exception>
+    public async Task<RecoveryReport> RunAsync(RecoveryProgress? progress = null, CancellationToken cancellationToken = default)
+    {
+        await CheckAsync(cancellationToken);
+        progress ??= new RecoveryProgress();
+        var clock = Stopwatch.StartNew();
+        var tally = new RecoveryTally(progress);
+        var failures = new List<RecoveryFailure>();
+        var executor = new StepExecutor(S3, Options, progress, failures);
+        // Bounded: the walk stays a few pages ahead of the work, never the whole listing.
+        var channel = Channel.CreateBounded<RecoveryStep>(new BoundedChannelOptions(Options.Concurrency * 4) { SingleWriter = true });
+        var producer = ProduceAsync(channel.Writer, tally, cancellationToken);
+        var workers = new Task[Math.Max(1, Options.Concurrency)];
+        for (var i = 0; i < workers.Length; i++) workers[i] = WorkAsync(channel.Reader, executor, cancellationToken);
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        catch when (producer.IsFaulted)
+        {
+            // The walk failed: its own exception, awaited below, is the one worth reporting.
+        }
+        await producer;
+        long succeeded = progress.StepsDone - progress.Failed;
+        lock (failures) return new RecoveryReport(tally.Plan, succeeded, progress.BytesDone, failures.ToArray(), clock.Elapsed);
+    }
+
+    private async Task ProduceAsync(ChannelWriter<RecoveryStep> writer, RecoveryTally tally, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await foreach (var step in StepsAsync(tally, cancellationToken)) await writer.WriteAsync(step, cancellationToken);
+            writer.Complete();
+        }
+        catch (Exception e)
+        {
+            writer.Complete(e);
+            throw;
+        }
+    }
+
+    private static async Task WorkAsync(ChannelReader<RecoveryStep> reader, StepExecutor executor, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        await foreach (var step in reader.ReadAllAsync(cancellationToken)) await executor.ExecuteAsync(step, cancellationToken);
+    }
+}
