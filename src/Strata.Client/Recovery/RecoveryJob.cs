@@ -5,13 +5,17 @@ using Amazon.S3;
 namespace Strata.Client.Recovery;
 
 /// <summary>
-/// A recovery as two streaming passes over the history: <see cref="PlanAsync"/> counts the steps (a dry run
-/// stops there), <see cref="RunAsync"/> walks again and carries them out with bounded concurrency. Walking
-/// again rather than keeping the plan means memory stays flat at any size, and a run after an interruption
-/// plans only what is still left: the steps are decided from the current state, so a second run does nothing.
+/// A recovery as streaming passes over the history: <see cref="PlanAsync"/> counts the steps (a dry run stops
+/// there), <see cref="RunAsync"/> carries them out with bounded concurrency. A plan of up to
+/// <see cref="RecoveryOptions.MaxRememberedSteps"/> steps is kept and carried out as planned, so the listing is
+/// walked once; a bigger plan is not kept and the run walks the history again, so memory stays flat at any size.
+/// Steps are decided from the state found, so a run after an interruption does only what is left, and a second run nothing.
 /// </summary>
 public abstract class RecoveryJob
 {
+    private List<RecoveryStep>? _planned;
+    private RecoveryPlan? _plannedCounts;
+
     /// <summary>Creates a job over <paramref name="s3"/>.</summary>
     protected RecoveryJob(IAmazonS3 s3, RecoveryOptions options)
     {
@@ -37,13 +41,21 @@ public abstract class RecoveryJob
     {
         await CheckAsync(cancellationToken);
         var tally = new RecoveryTally(progress);
-        await foreach (var _ in StepsAsync(tally, cancellationToken))
+        var planned = new List<RecoveryStep>();
+        await foreach (var step in StepsAsync(tally, cancellationToken))
         {
+            if (planned is null) continue;
+            if (planned.Count < Options.MaxRememberedSteps) planned.Add(step);
+            else planned = null;
         }
+        (_planned, _plannedCounts) = (planned, tally.Plan);
         return tally.Plan;
     }
 
-    /// <summary>Walks the history again and carries out every step, <see cref="RecoveryOptions.Concurrency"/> at a time.</summary>
+    /// <summary>
+    /// Carries out every step, <see cref="RecoveryOptions.Concurrency"/> at a time: the steps of the plan just made
+    /// when it was kept, else those found by walking the history again.
+    /// </summary>
     /// <exception cref="StrataClientException">The walk was refused; steps already done stay done, and a new run continues.</exception>
     public async Task<RecoveryReport> RunAsync(RecoveryProgress? progress = null, CancellationToken cancellationToken = default)
     {
@@ -51,11 +63,25 @@ public abstract class RecoveryJob
         progress ??= new RecoveryProgress();
         var clock = Stopwatch.StartNew();
         var tally = new RecoveryTally(progress);
+        IAsyncEnumerable<RecoveryStep> steps;
+        RecoveryPlan? remembered = null;
+        if (_planned is { } planned && _plannedCounts is { } counts)
+        {
+            // Carry out the plan just made; taken once, so another RunAsync walks afresh.
+            _planned = null;
+            progress.KeysWalked(counts.KeysScanned);
+            steps = RememberedAsync(planned);
+            remembered = counts;
+        }
+        else
+        {
+            steps = StepsAsync(tally, cancellationToken);
+        }
         var failures = new List<RecoveryFailure>();
         var executor = new StepExecutor(S3, Options, progress, failures);
         // Bounded: the walk stays a few pages ahead of the work, never the whole listing.
         var channel = Channel.CreateBounded<RecoveryStep>(new BoundedChannelOptions(Options.Concurrency * 4) { SingleWriter = true });
-        var producer = ProduceAsync(channel.Writer, tally, cancellationToken);
+        var producer = ProduceAsync(channel.Writer, steps, cancellationToken);
         var workers = new Task[Math.Max(1, Options.Concurrency)];
         for (var i = 0; i < workers.Length; i++) workers[i] = WorkAsync(channel.Reader, executor, cancellationToken);
         try
@@ -68,15 +94,21 @@ public abstract class RecoveryJob
         }
         await producer;
         long succeeded = progress.StepsDone - progress.Failed;
-        lock (failures) return new RecoveryReport(tally.Plan, succeeded, progress.BytesDone, failures.ToArray(), clock.Elapsed);
+        lock (failures) return new RecoveryReport(remembered ?? tally.Plan, succeeded, progress.BytesDone, failures.ToArray(), clock.Elapsed);
     }
 
-    private async Task ProduceAsync(ChannelWriter<RecoveryStep> writer, RecoveryTally tally, CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<RecoveryStep> RememberedAsync(List<RecoveryStep> steps)
+    {
+        foreach (var step in steps) yield return step;
+        await Task.CompletedTask;
+    }
+
+    private static async Task ProduceAsync(ChannelWriter<RecoveryStep> writer, IAsyncEnumerable<RecoveryStep> steps, CancellationToken cancellationToken)
     {
         await Task.Yield();
         try
         {
-            await foreach (var step in StepsAsync(tally, cancellationToken)) await writer.WriteAsync(step, cancellationToken);
+            await foreach (var step in steps.WithCancellation(cancellationToken)) await writer.WriteAsync(step, cancellationToken);
             writer.Complete();
         }
         catch (Exception e)

@@ -17,6 +17,12 @@ public sealed record RecoveryOptions
     /// <summary>The MFA device's serial and current code, sent as x-amz-mfa on version deletes (MFA Delete buckets).</summary>
     public MfaCodes? Mfa { get; init; }
 
+    /// <summary>
+    /// The largest plan kept in memory between <see cref="RecoveryJob.PlanAsync"/> and <see cref="RecoveryJob.RunAsync"/>
+    /// (a step is a few hundred bytes); a bigger one is found again by a second walk. 0 always walks twice.
+    /// </summary>
+    public int MaxRememberedSteps { get; init; } = 100_000;
+
     /// <summary>Versions per ListObjectVersions page.</summary>
     public int PageSize { get; init; } = 1000;
 

@@ -40,6 +40,8 @@ public sealed class RecoveryProgress
 
     internal void KeyScanned() => Interlocked.Increment(ref _scanned);
 
+    internal void KeysWalked(long count) => Interlocked.Add(ref _scanned, count);
+
     internal void Completed(long bytes)
     {
         Interlocked.Add(ref _bytes, bytes);
