@@ -26,6 +26,8 @@ public static class S3ErrorExplainer
                 return $"Could not reach the endpoint: {http.Message} Check --endpoint-url and that the server is running.";
             case HttpRequestException http:
                 return $"Could not reach the endpoint: {http.Message} Check --endpoint-url and that the server is running.";
+            case OperationCanceledException:
+                return "The request timed out; run again (what is done is skipped), perhaps with a lower --concurrency.";
             case UnauthorizedAccessException or IOException:
                 return $"Local file system: {error.Message}";
             default:

@@ -81,7 +81,8 @@ public abstract class RecoveryJob
         var executor = new StepExecutor(S3, Options, progress, failures);
         // Bounded: the walk stays a few pages ahead of the work, never the whole listing.
         var channel = Channel.CreateBounded<RecoveryStep>(new BoundedChannelOptions(Options.Concurrency * 4) { SingleWriter = true });
-        var producer = ProduceAsync(channel.Writer, steps, cancellationToken);
+        using var stopWalk = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = ProduceAsync(channel.Writer, steps, stopWalk.Token);
         var workers = new Task[Math.Max(1, Options.Concurrency)];
         for (var i = 0; i < workers.Length; i++) workers[i] = WorkAsync(channel.Reader, executor, cancellationToken);
         try
@@ -91,6 +92,13 @@ public abstract class RecoveryJob
         catch when (producer.IsFaulted)
         {
             // The walk failed: its own exception, awaited below, is the one worth reporting.
+        }
+        catch
+        {
+            // A worker failed unexpectedly: stop the walk, which may be waiting on a full channel, and wait for it.
+            await stopWalk.CancelAsync();
+            await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
         await producer;
         long succeeded = progress.StepsDone - progress.Failed;

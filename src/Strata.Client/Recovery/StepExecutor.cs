@@ -32,7 +32,7 @@ internal sealed class StepExecutor(IAmazonS3 s3, RecoveryOptions options, Recove
             progress.Completed(step.Bytes);
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or UnauthorizedAccessException or HttpRequestException
-            && !cancellationToken.IsCancellationRequested)
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var (bucket, key) = Target(step);
             Fail(step, S3ErrorExplainer.Explain(e, step.Permission, $"arn:aws:s3:::{bucket}/{key}", bucket));
