@@ -5,6 +5,10 @@ var root = new RootCommand("Strata: S3-compatible object storage with versioning
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(Strata.Cli.Admin.AdminCommand.Create());
+root.Subcommands.Add(VersionsCommand.Create());
+root.Subcommands.Add(DiffCommand.Create());
+root.Subcommands.Add(UndeleteCommand.Create());
+root.Subcommands.Add(RestoreCommand.Create());
 // Ctrl-C and SIGTERM cancel the command's token; the default 2 s grace would cut a server's clean stop
 // short (Kestrel lets in-flight requests finish for up to 30 s), so allow that and a little more.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(40) });

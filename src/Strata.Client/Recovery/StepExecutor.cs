@@ -1,0 +1,87 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Strata.Client.Recovery;
+
+/// <summary>Carries out one step; a failure is recorded with its plain explanation and the run goes on with the other keys.</summary>
+internal sealed class StepExecutor(IAmazonS3 s3, RecoveryOptions options, RecoveryProgress progress, List<RecoveryFailure> failures)
+{
+    public async Task ExecuteAsync(RecoveryStep step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (step)
+            {
+                case RecoveryStep.CopyVersion copy:
+                    await ObjectCopier.CopyAsync(s3, copy, options.Copy, cancellationToken);
+                    break;
+                case RecoveryStep.AddDeleteMarker add:
+                    await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = add.Bucket, Key = add.Key }, cancellationToken);
+                    break;
+                case RecoveryStep.RemoveDeleteMarker remove:
+                    await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = remove.Bucket, Key = remove.Key, VersionId = remove.VersionId, MfaCodes = options.Mfa }, cancellationToken);
+                    break;
+                case RecoveryStep.Download download:
+                    await DownloadAsync(download, cancellationToken);
+                    break;
+                case RecoveryStep.Refuse refuse:
+                    Fail(step, refuse.Reason);
+                    return;
+            }
+            progress.Completed(step.Bytes);
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or UnauthorizedAccessException or HttpRequestException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var (bucket, key) = Target(step);
+            Fail(step, S3ErrorExplainer.Explain(e, step.Permission, $"arn:aws:s3:::{bucket}/{key}", bucket));
+        }
+    }
+
+    private void Fail(RecoveryStep step, string message)
+    {
+        lock (failures) failures.Add(new RecoveryFailure(step.Key, Name(step), message));
+        progress.FailedOne();
+    }
+
+    private async Task DownloadAsync(RecoveryStep.Download step, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(step.Path)!);
+        // A temporary file renamed into place: an interrupted download never leaves a file that looks finished.
+        var temp = Path.Combine(Path.GetDirectoryName(step.Path)!, $".{Path.GetFileName(step.Path)}.{Guid.NewGuid():N}.strata-partial");
+        try
+        {
+            using (var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = step.Bucket, Key = step.Key, VersionId = step.VersionId }, cancellationToken))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await response.ResponseStream.CopyToAsync(file, cancellationToken);
+            }
+            File.Move(temp, step.Path, overwrite: true);
+            // The version's time on the file is what tells a second run this file is already restored.
+            File.SetLastWriteTimeUtc(step.Path, step.LastModified.UtcDateTime);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static (string Bucket, string Key) Target(RecoveryStep step) => step switch
+    {
+        RecoveryStep.CopyVersion c => (c.DestinationBucket, c.DestinationKey),
+        RecoveryStep.AddDeleteMarker a => (a.Bucket, a.Key),
+        RecoveryStep.RemoveDeleteMarker r => (r.Bucket, r.Key),
+        RecoveryStep.Download d => (d.Bucket, d.Key),
+        _ => ("", step.Key),
+    };
+
+    public static string Name(RecoveryStep step) => step switch
+    {
+        RecoveryStep.CopyVersion => "copy",
+        RecoveryStep.AddDeleteMarker => "add-delete-marker",
+        RecoveryStep.RemoveDeleteMarker => "remove-delete-marker",
+        RecoveryStep.Download => "download",
+        _ => "refused",
+    };
+}
