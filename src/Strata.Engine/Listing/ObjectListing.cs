@@ -71,7 +71,7 @@ internal static class ObjectListing
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Rows.VersionColumns} FROM current c JOIN versions v ON v.seq = c.seq
+            SELECT {Rows.ListingColumns} FROM current c JOIN versions v ON v.seq = c.seq
             WHERE c.bucket_id = $b AND c.key {(inclusive ? ">=" : ">")} $lower {(upper is null ? "" : "AND c.key < $upper")}
             ORDER BY c.key LIMIT $limit
             """;

@@ -118,7 +118,7 @@ internal static class VersionListing
     private static List<ObjectVersion> FetchBelow(SqliteConnection connection, long bucketId, byte[] key, long seq, int limit)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Rows.VersionColumns} FROM versions v WHERE bucket_id = $b AND key = $k AND seq < $s ORDER BY seq DESC LIMIT $limit";
+        command.CommandText = $"SELECT {Rows.ListingColumns} FROM versions v WHERE bucket_id = $b AND key = $k AND seq < $s ORDER BY seq DESC LIMIT $limit";
         command.With("$b", bucketId).With("$k", key).With("$s", seq).With("$limit", limit);
         var rows = new List<ObjectVersion>();
         using var r = command.ExecuteReader();
@@ -130,7 +130,7 @@ internal static class VersionListing
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Rows.VersionColumns} FROM versions v
+            SELECT {Rows.ListingColumns} FROM versions v
             WHERE bucket_id = $b AND key {(inclusive ? ">=" : ">")} $lower {(upper is null ? "" : "AND key < $upper")}
             ORDER BY key, seq DESC LIMIT $limit
             """;

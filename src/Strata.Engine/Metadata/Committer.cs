@@ -55,6 +55,26 @@ internal sealed class Committer : IAsyncDisposable
         {
             using var tx = _connection.BeginTransaction(deferred: false);
             var write = new WriteTransaction(_connection, tx, afterCommit);
+            if (batch.Count == 1)
+            {
+                // Alone in its batch a write needs no savepoint: if it is refused, the transaction is rolled back whole.
+                var single = batch[0];
+                try
+                {
+                    single.Apply(write);
+                }
+                catch (Exception error)
+                {
+                    single.Refused = error;
+                    tx.Rollback();
+                    single.Complete();
+                    return;
+                }
+                tx.Commit();
+                RunAfterCommit(afterCommit);
+                single.Complete();
+                return;
+            }
             foreach (var pending in batch)
             {
                 Execute("SAVEPOINT w;", tx);
@@ -79,6 +99,12 @@ internal sealed class Committer : IAsyncDisposable
             foreach (var pending in batch) pending.Fail(error is StrataException ? error : S3Fail.Exception(StrataError.InternalError, error.Message));
             return;
         }
+        RunAfterCommit(afterCommit);
+        foreach (var pending in batch) pending.Complete();
+    }
+
+    private static void RunAfterCommit(List<Action> afterCommit)
+    {
         foreach (var action in afterCommit)
         {
             try
@@ -90,7 +116,6 @@ internal sealed class Committer : IAsyncDisposable
                 // An unlink that failed leaves an orphan blob; the start-up sweep removes it.
             }
         }
-        foreach (var pending in batch) pending.Complete();
     }
 
     private void Execute(string sql, SqliteTransaction? tx = null)

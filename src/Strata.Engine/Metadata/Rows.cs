@@ -9,6 +9,12 @@ internal static class Rows
 {
     public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline, v.parts_count";
 
+    /// <summary>
+    /// The columns a listing returns, in the same positions: a listing page never needs an object's stored
+    /// headers, checksum or inline body, so it does not read them.
+    /// </summary>
+    public const string ListingColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, '', NULL, NULL, NULL, v.parts_count";
+
     /// <summary>The same columns unqualified, for RETURNING clauses (which cannot name a table alias).</summary>
     public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count";
 
