@@ -45,24 +45,8 @@ public class StrataServer : IAsyncLifetime
     }
 
     /// <summary>An HTTP handler that trusts the server's generated CA (for HTTPS servers) and nothing else extra.</summary>
-    public HttpMessageHandler CreateHandler()
-    {
-        var handler = new SocketsHttpHandler();
-        if (Host.CaCertificatePath is { } caPath)
-        {
-            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null) return false;
-                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
-            };
-        }
-        return handler;
-    }
+    public HttpMessageHandler CreateHandler() =>
+        Host.CaCertificatePath is { } caPath ? Strata.Client.Connection.TrustedCa.CreateHandler(caPath) : new SocketsHttpHandler();
 
     /// <summary>Stops the server cleanly and starts it again on the same data directory (a new port).</summary>
     public async Task RestartAsync()

@@ -19,20 +19,7 @@ internal sealed class AdminClient : IDisposable
     {
         _endpoint = endpoint;
         _signer = new SigV4Signer(accessKey, secretKey, region);
-        var handler = new SocketsHttpHandler();
-        if (caBundle is not null)
-        {
-            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caBundle));
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null) return false;
-                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
-            };
-        }
+        var handler = caBundle is null ? new SocketsHttpHandler() : Strata.Client.Connection.TrustedCa.CreateHandler(caBundle);
         _http = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
     }
 

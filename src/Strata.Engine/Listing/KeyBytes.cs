@@ -37,4 +37,26 @@ public sealed class ListPage<T>
 
     /// <summary>The last key or common prefix returned: the marker of the next page.</summary>
     public string? LastKey { get; set; }
+
+    public int Count => Entries.Count + CommonPrefixes.Count;
+
+    /// <summary>
+    /// Rolls a key up into its common prefix when it has one: records the prefix (unless a page before the
+    /// marker already returned it) and gives where the scan resumes, past every key under it (null: nothing
+    /// can follow). False when the key stands on its own.
+    /// </summary>
+    internal bool TryRollUp(byte[] key, int prefixLength, byte[]? delimiter, byte[]? after, out byte[]? resumeAt)
+    {
+        resumeAt = null;
+        var common = KeyBytes.CommonPrefix(key, prefixLength, delimiter);
+        if (common is null) return false;
+        if (after is null || KeyBytes.Compare(common, after) > 0)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(common);
+            CommonPrefixes.Add(text);
+            LastKey = text;
+        }
+        resumeAt = KeyBytes.Successor(common);
+        return true;
+    }
 }

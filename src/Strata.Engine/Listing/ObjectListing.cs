@@ -31,27 +31,18 @@ internal static class ObjectListing
 
         while (true)
         {
-            var want = maxKeys - page.Entries.Count - page.CommonPrefixes.Count + 1;
+            var want = maxKeys - page.Count + 1;
             var rows = Fetch(connection, bucketId, lower, inclusive, upper, want);
             var restarted = false;
             foreach (var (keyBytes, version) in rows)
             {
-                if (page.Entries.Count + page.CommonPrefixes.Count == maxKeys)
+                if (page.Count == maxKeys)
                 {
                     page.IsTruncated = true;
                     return page;
                 }
-                var common = KeyBytes.CommonPrefix(keyBytes, prefixBytes.Length, delimiterBytes);
-                if (common is not null)
+                if (page.TryRollUp(keyBytes, prefixBytes.Length, delimiterBytes, after, out var next))
                 {
-                    // A common prefix at or before the marker was returned on an earlier page.
-                    if (after is null || KeyBytes.Compare(common, after) > 0)
-                    {
-                        var text = Encoding.UTF8.GetString(common);
-                        page.CommonPrefixes.Add(text);
-                        page.LastKey = text;
-                    }
-                    var next = KeyBytes.Successor(common);
                     if (next is null) return page;
                     lower = next;
                     inclusive = true;

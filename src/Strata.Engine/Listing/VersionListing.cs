@@ -42,7 +42,7 @@ internal static class VersionListing
 
         while (true)
         {
-            var want = maxKeys - page.Entries.Count - page.CommonPrefixes.Count + 1;
+            var want = maxKeys - page.Count + 1;
             if (within is { } w)
             {
                 var older = FetchBelow(connection, bucketId, w.Key, w.Seq, want);
@@ -66,17 +66,8 @@ internal static class VersionListing
             foreach (var (keyBytes, version) in rows)
             {
                 if (IsFull(page, maxKeys)) return Truncated(page);
-                var common = KeyBytes.CommonPrefix(keyBytes, prefixBytes.Length, delimiterBytes);
-                if (common is not null)
+                if (page.TryRollUp(keyBytes, prefixBytes.Length, delimiterBytes, after, out var next))
                 {
-                    // A common prefix at or before the marker was returned on an earlier page.
-                    if (after is null || KeyBytes.Compare(common, after) > 0)
-                    {
-                        var text = Encoding.UTF8.GetString(common);
-                        page.CommonPrefixes.Add(text);
-                        page.LastKey = text;
-                    }
-                    var next = KeyBytes.Successor(common);
                     if (next is null) return page;
                     lower = next;
                     inclusive = true;
@@ -99,7 +90,7 @@ internal static class VersionListing
         }
     }
 
-    private static bool IsFull<T>(ListPage<T> page, int maxKeys) => page.Entries.Count + page.CommonPrefixes.Count >= maxKeys;
+    private static bool IsFull<T>(ListPage<T> page, int maxKeys) => page.Count >= maxKeys;
 
     private static ListPage<T> Truncated<T>(ListPage<T> page)
     {
