@@ -74,4 +74,18 @@ public sealed class Refusals(StrataServer server) : IClassFixture<StrataServer>
             File.Delete(credentials);
         }
     }
+
+    // README: "2 wrong arguments". System.CommandLine answers its own parse errors with 1, which is also
+    // "some keys failed", so a script cannot tell a typo from a partial recovery.
+    [Fact]
+    [Trait("Bug", "unknown-option-exits-1")]
+    public async Task An_unknown_option_exits_2_like_any_other_wrong_argument()
+    {
+        var bucket = await server.CreateBucketAsync(versioning: true);
+
+        var result = await StrataCli.RunAsync(server, "undelete", $"s3://{bucket}/", "--no-such-option");
+
+        Assert.Contains("--no-such-option", result.Stderr);
+        Assert.Equal(2, result.ExitCode);
+    }
 }
