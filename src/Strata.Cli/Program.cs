@@ -11,4 +11,12 @@ root.Subcommands.Add(UndeleteCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
 // Ctrl-C and SIGTERM cancel the command's token; the default 2 s grace would cut a server's clean stop
 // short (Kestrel lets in-flight requests finish for up to 30 s), so allow that and a little more.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(40) });
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Wrong arguments exit 2, so a script can tell them from a recovery that partly failed (1).
+    foreach (var error in parse.Errors) await Console.Error.WriteLineAsync(error.Message);
+    await Console.Error.WriteLineAsync("See 'strata --help'.");
+    return 2;
+}
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(40) });

@@ -15,6 +15,7 @@ internal sealed class RecoveryArguments
     public Option<string?> EndpointUrl { get; } = new("--endpoint-url") { Description = "S3 endpoint, e.g. http://127.0.0.1:9000 (path-style addressing; env AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL)" };
     public Option<string?> Profile { get; } = new("--profile") { Description = "Named profile from ~/.aws/credentials and ~/.aws/config (default: AWS_* environment variables, AWS_PROFILE, then the default profile)" };
     public Option<string?> Region { get; } = new("--region") { Description = "Signing region (default: the profile's, AWS_REGION, AWS_DEFAULT_REGION, then us-east-1)" };
+    public Option<string?> CaBundle { get; } = new("--ca-bundle") { Description = "CA certificate(s) (PEM) to trust for HTTPS, as awscli's --ca-bundle (env AWS_CA_BUNDLE); e.g. DATA/tls/ca.pem of `strata serve --tls`" };
     public Option<bool> Json { get; } = new("--json") { Description = "Write JSON for scripts on stdout (progress and errors still go to stderr)" };
     public Option<int> Concurrency { get; } = new("--concurrency") { Description = "Server-side copies, deletes or downloads in flight at once", DefaultValueFactory = _ => RecoveryOptions.DefaultConcurrency };
 
@@ -24,6 +25,7 @@ internal sealed class RecoveryArguments
         command.Add(EndpointUrl);
         command.Add(Profile);
         command.Add(Region);
+        command.Add(CaBundle);
         command.Add(Json);
     }
 
@@ -37,6 +39,7 @@ internal sealed class RecoveryArguments
         EndpointUrl = parse.GetValue(EndpointUrl) ?? Env("AWS_ENDPOINT_URL_S3") ?? Env("AWS_ENDPOINT_URL"),
         Profile = parse.GetValue(Profile),
         Region = parse.GetValue(Region),
+        CaBundle = parse.GetValue(CaBundle) ?? Env("AWS_CA_BUNDLE"),
     });
 
     public RecoveryOptions Options(ParseResult parse)

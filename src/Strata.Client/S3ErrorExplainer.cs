@@ -36,18 +36,33 @@ public static class S3ErrorExplainer
     }
 
     /// <summary>True when the service refused because the request needed MFA (the bucket has MFA Delete on).</summary>
-    public static bool IsMfaRequired(AmazonServiceException error) =>
-        error.ErrorCode == "AccessDenied" && error.Message.Contains("mfa", StringComparison.OrdinalIgnoreCase)
-        || error.ErrorCode == "InvalidRequest" && error.Message.Contains("mfa", StringComparison.OrdinalIgnoreCase);
+    public static bool IsMfaRequired(AmazonServiceException error) => IsMfaRefusal(error.ErrorCode, error.Message);
 
-    private static string ExplainService(AmazonServiceException e, string? action, string? resource, string? bucket)
+    private static bool IsMfaRefusal(string? code, string? message) =>
+        code is "AccessDenied" or "InvalidRequest" && message is not null && message.Contains("mfa", StringComparison.OrdinalIgnoreCase);
+
+    private static string ExplainService(AmazonServiceException e, string? action, string? resource, string? bucket) =>
+        ExplainCode(e.ErrorCode, e.Message, action, resource, bucket, e.StatusCode);
+
+    /// <summary>Explains an S3 error code and message (as DeleteObjects reports per key) in plain words with the fix.</summary>
+    public static string ExplainCode(string? code, string? message, string? action = null, string? resource = null, string? bucket = null,
+        HttpStatusCode status = 0)
     {
-        if (IsMfaRequired(e))
+        if (IsMfaRefusal(code, message))
         {
+            if (message!.Contains("HTTPS", StringComparison.OrdinalIgnoreCase))
+            {
+                return "An MFA code is only accepted over HTTPS: use an https:// --endpoint-url (strata serve --tls), with --ca-bundle for its certificate.";
+            }
+            if (message.Contains("already used", StringComparison.OrdinalIgnoreCase) || message.Contains("not valid", StringComparison.OrdinalIgnoreCase))
+            {
+                return "The MFA code was refused: it is wrong, or it was already used (a code authorizes one request). "
+                    + "Wait for the device's next code and run again; what is done is skipped.";
+            }
             return "The bucket has MFA Delete enabled, so removing a version needs the MFA device: pass --mfa \"SERIAL CODE\" "
                 + "(the device's serial number or ARN and its current code), or leave out --remove-markers to undelete by copying, which removes nothing.";
         }
-        switch (e.ErrorCode)
+        switch (code)
         {
             case "AccessDenied":
                 var what = action is null ? "this operation" : action;
@@ -57,7 +72,7 @@ public static class S3ErrorExplainer
                     : "";
                 return $"Access denied: the credentials in use lack {what}{on}. Grant {what} to this key in its policy, or use a key that has it.{hint}";
             case "NoSuchBucket":
-                return $"Bucket '{bucket ?? e.Message}' does not exist at this endpoint. Check the name in the s3:// target and --endpoint-url.";
+                return $"Bucket '{bucket ?? message}' does not exist at this endpoint. Check the name in the s3:// target and --endpoint-url.";
             case "InvalidAccessKeyId":
                 return "The endpoint does not know this access key: check AWS_ACCESS_KEY_ID, --profile and --endpoint-url.";
             case "SignatureDoesNotMatch":
@@ -69,9 +84,9 @@ public static class S3ErrorExplainer
             case "MethodNotAllowed":
                 return "That version is a delete marker: it has no content to restore. To bring the key back, use `strata undelete`.";
             case "SlowDown" or "ServiceUnavailable" or "RequestTimeout":
-                return $"The endpoint is overloaded ({e.ErrorCode}); run again with a lower --concurrency.";
+                return $"The endpoint is overloaded ({code}); run again with a lower --concurrency.";
         }
-        if (e.StatusCode == HttpStatusCode.Forbidden) return $"Refused ({e.ErrorCode}): {e.Message}";
-        return $"{(string.IsNullOrEmpty(e.ErrorCode) ? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : e.ErrorCode)}: {e.Message}";
+        if (status == HttpStatusCode.Forbidden) return $"Refused ({code}): {message}";
+        return $"{(string.IsNullOrEmpty(code) ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : code)}: {message}";
     }
 }

@@ -78,7 +78,7 @@ public sealed class Refusals(StrataServer server) : IClassFixture<StrataServer>
     // README: "2 wrong arguments". System.CommandLine answers its own parse errors with 1, which is also
     // "some keys failed", so a script cannot tell a typo from a partial recovery.
     [Fact]
-    [Trait("Bug", "unknown-option-exits-1")]
+    [Trait("Regression", "unknown-option-exits-1")]
     public async Task An_unknown_option_exits_2_like_any_other_wrong_argument()
     {
         var bucket = await server.CreateBucketAsync(versioning: true);

@@ -92,7 +92,7 @@ public sealed class UndeleteOnMfaDelete(StrataTlsServer server) : IClassFixture<
     // The recovery commands take no --ca-bundle (strata admin does, awscli does), so against `strata serve --tls`
     // with its generated CA they cannot connect unless the CA is trusted system-wide or through SSL_CERT_FILE.
     [Fact]
-    [Trait("Bug", "recovery-commands-no-ca-bundle")]
+    [Trait("Regression", "recovery-commands-no-ca-bundle")]
     public async Task Undelete_trusts_the_servers_CA_given_with_ca_bundle_as_admin_does()
     {
         using var s3 = server.CreateClient();

@@ -105,7 +105,7 @@ public sealed class UndeletingWithMfaDelete(StrataTlsServer server) : IClassFixt
     // server accepts a code once (MfaVerifier), as AWS documents for S3 ("each unique token ... can only be used
     // in one request"). Only the first marker goes; the others fail.
     [Fact]
-    [Trait("Bug", "undelete-mfa-one-code-per-request")]
+    [Trait("Regression", "undelete-mfa-one-code-per-request")]
     public async Task Removing_several_markers_with_a_fresh_code_brings_every_key_back()
     {
         using var s3 = server.CreateClient();
@@ -122,7 +122,7 @@ public sealed class UndeletingWithMfaDelete(StrataTlsServer server) : IClassFixt
     // The server answers a used code with AccessDenied "The MFA code is not valid or was already used."; the
     // explainer matches "mfa" in it and tells the user to pass --mfa, which they did.
     [Fact]
-    [Trait("Bug", "undelete-mfa-used-code-explained-as-missing")]
+    [Trait("Regression", "undelete-mfa-used-code-explained-as-missing")]
     public async Task A_code_already_used_is_explained_as_used_not_as_missing()
     {
         using var s3 = server.CreateClient();

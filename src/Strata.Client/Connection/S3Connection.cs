@@ -23,6 +23,9 @@ public sealed record S3ConnectionOptions
 
     /// <summary>How many times the SDK retries a throttled or failed request (its default is 4).</summary>
     public int? MaxErrorRetry { get; init; }
+
+    /// <summary>A PEM file of CA certificates to trust for HTTPS (as awscli's --ca-bundle), e.g. the one `strata serve --tls` generates.</summary>
+    public string? CaBundle { get; init; }
 }
 
 /// <summary>Creates AWSSDK.S3 clients from <see cref="S3ConnectionOptions"/>.</summary>
@@ -64,9 +67,15 @@ public static class S3Connection
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
         if (options.MaxErrorRetry is { } retries) config.MaxErrorRetry = retries;
+        if (options.CaBundle is { Length: > 0 } caBundle) config.HttpClientFactory = new TrustingHttpClientFactory(caBundle);
         // Without a profile the SDK resolves credentials itself, lazily, through its default chain.
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private sealed class TrustingHttpClientFactory(string caBundle) : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(TrustedCa.CreateHandler(caBundle));
+    }
 }

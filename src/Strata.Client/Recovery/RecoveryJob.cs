@@ -101,6 +101,7 @@ public abstract class RecoveryJob
             throw;
         }
         await producer;
+        await executor.FlushAsync(cancellationToken);
         long succeeded = progress.StepsDone - progress.Failed;
         lock (failures) return new RecoveryReport(remembered ?? tally.Plan, succeeded, progress.BytesDone, failures.ToArray(), clock.Elapsed);
     }

@@ -7,8 +7,20 @@ namespace Strata.Client.Recovery;
 /// <summary>Carries out one step; a failure is recorded with its plain explanation and the run goes on with the other keys.</summary>
 internal sealed class StepExecutor(IAmazonS3 s3, RecoveryOptions options, RecoveryProgress progress, List<RecoveryFailure> failures)
 {
+    /// <summary>S3: one DeleteObjects request names at most 1,000 keys.</summary>
+    private const int MaxKeysPerDelete = 1000;
+
+    // An MFA code authorizes one request (AWS: "each unique token ... can only be used in one request"), so with
+    // --mfa the marker removals are gathered and sent as one DeleteObjects, which S3 lets one code cover.
+    private readonly List<RecoveryStep.RemoveDeleteMarker> _mfaRemovals = [];
+
     public async Task ExecuteAsync(RecoveryStep step, CancellationToken cancellationToken)
     {
+        if (step is RecoveryStep.RemoveDeleteMarker gathered && options.Mfa is not null)
+        {
+            lock (_mfaRemovals) _mfaRemovals.Add(gathered);
+            return;
+        }
         try
         {
             switch (step)
@@ -36,6 +48,51 @@ internal sealed class StepExecutor(IAmazonS3 s3, RecoveryOptions options, Recove
         {
             var (bucket, key) = Target(step);
             Fail(step, S3ErrorExplainer.Explain(e, step.Permission, $"arn:aws:s3:::{bucket}/{key}", bucket));
+        }
+    }
+
+    /// <summary>Sends the gathered marker removals as one DeleteObjects carrying the MFA code; the rest need a fresh code.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_mfaRemovals.Count == 0) return;
+        var batch = _mfaRemovals.Take(MaxKeysPerDelete).ToList();
+        foreach (var left in _mfaRemovals.Skip(MaxKeysPerDelete))
+        {
+            Fail(left, $"One MFA code authorizes one request of at most {MaxKeysPerDelete} deletions; run again with the next code for the rest.");
+        }
+        var request = new DeleteObjectsRequest
+        {
+            BucketName = batch[0].Bucket,
+            MfaCodes = options.Mfa,
+            Objects = batch.ConvertAll(r => new KeyVersion { Key = r.Key, VersionId = r.VersionId }),
+        };
+        DeleteObjectsResponse response;
+        try
+        {
+            response = await s3.DeleteObjectsAsync(request, cancellationToken);
+        }
+        catch (DeleteObjectsException partly)
+        {
+            response = partly.Response;
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            foreach (var removal in batch) Fail(removal, S3ErrorExplainer.Explain(e, removal.Permission, $"arn:aws:s3:::{removal.Bucket}/{removal.Key}", removal.Bucket));
+            return;
+        }
+        var refused = new Dictionary<(string, string?), DeleteError>();
+        foreach (var error in response.DeleteErrors ?? []) refused[(error.Key, error.VersionId)] = error;
+        foreach (var removal in batch)
+        {
+            if (refused.TryGetValue((removal.Key, removal.VersionId), out var error))
+            {
+                Fail(removal, S3ErrorExplainer.ExplainCode(error.Code, error.Message, removal.Permission, $"arn:aws:s3:::{removal.Bucket}/{removal.Key}", removal.Bucket));
+            }
+            else
+            {
+                progress.Completed(removal.Bytes);
+            }
         }
     }
 
