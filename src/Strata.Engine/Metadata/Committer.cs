@@ -95,8 +95,9 @@ internal sealed class Committer : IAsyncDisposable
         }
         catch (Exception error)
         {
-            // The commit itself failed (disk full, I/O error): nothing of the batch is durable.
-            foreach (var pending in batch) pending.Fail(error is StrataException ? error : S3Fail.Exception(StrataError.InternalError, error.Message));
+            // The commit itself failed (disk full, I/O error): nothing of the batch is durable. The cause goes to the
+            // front end's log as an InternalError; its text (SQLite's) is never sent to clients.
+            foreach (var pending in batch) pending.Fail(error is StrataException ? error : new IOException("The metadata commit failed.", error));
             return;
         }
         RunAfterCommit(afterCommit);
