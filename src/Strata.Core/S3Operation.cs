@@ -34,6 +34,9 @@ public enum S3Operation
     GetObjectAcl,
     PutObjectAcl,
 
+    /// <summary>GET of a bucket configuration Strata has no way to set (cors, lifecycle, …): S3's "not configured" 404.</summary>
+    GetBucketConfigurationNotSet,
+
     /// <summary>A subresource or method S3 has and Strata does not: answered 501 NotImplemented.</summary>
     Unsupported,
 }

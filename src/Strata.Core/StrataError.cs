@@ -35,6 +35,13 @@ public enum StrataError
     MissingSecurityHeader,
     NoSuchBucket,
     NoSuchBucketPolicy,
+    NoSuchCORSConfiguration,
+    NoSuchLifecycleConfiguration,
+    NoSuchPublicAccessBlockConfiguration,
+    NoSuchTagSet,
+    NoSuchWebsiteConfiguration,
+    ObjectLockConfigurationNotFoundError,
+    ReplicationConfigurationNotFoundError,
     NoSuchEntity,
     NoSuchKey,
     NoSuchUpload,
@@ -55,6 +62,9 @@ public sealed class StrataException(StrataError error, string message) : Excepti
 
     /// <summary>Extra response headers S3 sends with this error (e.g. x-amz-delete-marker on a 405).</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
+
+    /// <summary>Extra elements of S3's XML error body (e.g. Region on AuthorizationHeaderMalformed, which clients retry with).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Details { get; init; }
 }
 
 public static class S3Fail
@@ -71,6 +81,13 @@ public static class S3Fail
         StrataError.AccessControlListNotSupported => "The bucket does not allow ACLs",
         StrataError.MalformedPolicy => "Policies must be valid JSON and the first byte must be '{'",
         StrataError.NoSuchBucketPolicy => "The bucket policy does not exist",
+        StrataError.NoSuchCORSConfiguration => "The CORS configuration does not exist",
+        StrataError.NoSuchLifecycleConfiguration => "The lifecycle configuration does not exist",
+        StrataError.NoSuchPublicAccessBlockConfiguration => "The public access block configuration was not found",
+        StrataError.NoSuchTagSet => "The TagSet does not exist",
+        StrataError.NoSuchWebsiteConfiguration => "The specified bucket does not have a website configuration",
+        StrataError.ObjectLockConfigurationNotFoundError => "Object Lock configuration does not exist for this bucket",
+        StrataError.ReplicationConfigurationNotFoundError => "The replication configuration was not found",
         StrataError.NoSuchEntity => "The request was rejected because it referenced an entity that does not exist.",
         StrataError.EntityAlreadyExists => "The request was rejected because it attempted to create a resource that already exists.",
         StrataError.BadDigest => "The Content-MD5 or checksum you specified did not match what we received.",

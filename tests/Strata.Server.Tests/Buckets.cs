@@ -83,6 +83,23 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal(HttpStatusCode.NotImplemented, error.StatusCode);
     }
 
+    [Theory]
+    [InlineData("cors", "NoSuchCORSConfiguration")]
+    [InlineData("lifecycle", "NoSuchLifecycleConfiguration")]
+    [InlineData("tagging", "NoSuchTagSet")]
+    [InlineData("website", "NoSuchWebsiteConfiguration")]
+    [InlineData("object-lock", "ObjectLockConfigurationNotFoundError")]
+    public async Task Reading_a_configuration_that_cannot_be_set_answers_S3s_not_configured_404(string subresource, string code)
+    {
+        var bucket = await server.CreateBucketAsync();
+        using var signed = server.CreateSigned();
+        var response = await signed.SendAsync(HttpMethod.Get, $"/{bucket}", subresource);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains($"<Code>{code}</Code>", await response.Content.ReadAsStringAsync());
+        var missing = await signed.SendAsync(HttpMethod.Get, $"/{StrataServer.UniqueBucketName("gone")}", subresource);
+        Assert.Contains("<Code>NoSuchBucket</Code>", await missing.Content.ReadAsStringAsync());
+    }
+
     internal static async Task<string> ReadAsync(IAmazonS3 s3, string bucket, string key, string? versionId = null)
     {
         using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId });

@@ -33,7 +33,9 @@ internal readonly record struct CredentialScope(string AccessKeyId, string Date,
         }
         if (!regionText.SequenceEqual(expectedRegion))
         {
-            throw Malformed(presigned, $"the region '{regionText}' is wrong; expecting '{expectedRegion}'");
+            // S3 names the right region in the body; s3cmd and others retry with it.
+            var wrongRegion = Malformed(presigned, $"the region '{regionText}' is wrong; expecting '{expectedRegion}'");
+            throw new StrataException(wrongRegion.Error, wrongRegion.Message) { Details = [new("Region", expectedRegion.ToString())] };
         }
         if (!serviceText.SequenceEqual(SigV4.Service))
         {

@@ -21,6 +21,10 @@ internal static class ErrorResponse
         await xml.WriteStartElementAsync(null, "Error", null);
         await xml.ElementAsync("Code", error.Error.ToString());
         await xml.ElementAsync("Message", error.Message);
+        if (error.Details is not null)
+        {
+            foreach (var (name, value) in error.Details) await xml.ElementAsync(name, value);
+        }
         await xml.ElementAsync("Resource", resource);
         await xml.ElementAsync("RequestId", requestId);
         await xml.WriteEndElementAsync();

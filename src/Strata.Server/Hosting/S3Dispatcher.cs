@@ -115,6 +115,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.DeleteBucketPolicy => BucketPolicy.DeleteAsync(ctx),
         S3Operation.GetBucketAcl or S3Operation.GetObjectAcl => Acl.GetAsync(ctx),
         S3Operation.PutBucketAcl or S3Operation.PutObjectAcl => Acl.PutAsync(ctx),
+        S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };
 

@@ -11,6 +11,8 @@ namespace Strata.Server.Operations;
 /// </summary>
 internal static class Acl
 {
+    private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+
     public static async Task GetAsync(S3Context ctx)
     {
         var bucket = ctx.S3.RequireBucket();
@@ -30,8 +32,10 @@ internal static class Acl
         await BucketOperations.WriteOwnerAsync(xml, ctx.Settings);
         await xml.WriteStartElementAsync(null, "AccessControlList", null);
         await xml.WriteStartElementAsync(null, "Grant", null);
-        await xml.WriteStartElementAsync("xsi", "Grantee", "http://www.w3.org/2001/XMLSchema-instance");
-        await xml.WriteAttributeStringAsync("xsi", "type", "http://www.w3.org/2001/XMLSchema-instance", "CanonicalUser");
+        // S3: <Grantee xmlns:xsi="…" xsi:type="CanonicalUser"> in S3's own namespace; only the type attribute is xsi's.
+        await xml.WriteStartElementAsync(null, "Grantee", null);
+        await xml.WriteAttributeStringAsync("xmlns", "xsi", null, XsiNamespace);
+        await xml.WriteAttributeStringAsync("xsi", "type", XsiNamespace, "CanonicalUser");
         await xml.ElementAsync("ID", ctx.Settings.OwnerId);
         await xml.ElementAsync("DisplayName", ctx.Settings.OwnerDisplayName);
         await xml.WriteEndElementAsync();
@@ -42,10 +46,51 @@ internal static class Acl
         await xml.WriteEndDocumentAsync();
     }
 
-    public static Task PutAsync(S3Context ctx)
+    /// <summary>
+    /// S3 with ACLs disabled still accepts an ACL that only grants the bucket owner FULL_CONTROL, canned or as
+    /// XML (s3cmd's cp copies the source's ACL so); any other grant is AccessControlListNotSupported.
+    /// </summary>
+    public static async Task PutAsync(S3Context ctx)
     {
-        if (ctx.Request.ContentLength > 0 || ctx.Caller.PayloadLength > 0) S3Fail.With(StrataError.AccessControlListNotSupported);
-        return Task.CompletedTask; // the canned ACL was checked by AclHeaders: private or bucket-owner-full-control change nothing
+        var bucket = ctx.S3.RequireBucket();
+        if (ctx.S3.Key is { } key)
+        {
+            var versionText = ctx.S3.QueryValue("versionId");
+            var (_, version) = ctx.Engine.FindVersion(bucket, key, versionText is null ? null : VersionId.Parse(versionText));
+            GetObject.Check(version, versionText is null ? null : VersionId.Parse(versionText));
+        }
+        else
+        {
+            ctx.Engine.GetBucket(bucket);
+        }
+        if ((ctx.Caller.PayloadLength ?? ctx.Request.ContentLength ?? 0) == 0) return; // the canned ACL was checked by AclHeaders
+        if (!await GrantsOnlyOwnerFullControlAsync(ctx.Caller.Payload, ctx.Settings.OwnerId)) S3Fail.With(StrataError.AccessControlListNotSupported);
+    }
+
+    // An ACL is a small document (the reader caps its size and refuses DTDs), so it is read whole.
+    private static async Task<bool> GrantsOnlyOwnerFullControlAsync(Stream body, string ownerId)
+    {
+        System.Xml.Linq.XDocument document;
+        try
+        {
+            using var reader = S3Xml.CreateReader(body);
+            document = await System.Xml.Linq.XDocument.LoadAsync(reader, System.Xml.Linq.LoadOptions.None, CancellationToken.None);
+        }
+        catch (System.Xml.XmlException)
+        {
+            throw S3Fail.Exception(StrataError.MalformedXML);
+        }
+        System.Xml.Linq.XNamespace xsi = XsiNamespace;
+        var grants = document.Descendants().Where(e => e.Name.LocalName == "Grant").ToList();
+        foreach (var grant in grants)
+        {
+            var grantee = grant.Elements().FirstOrDefault(e => e.Name.LocalName == "Grantee");
+            var type = grantee?.Attribute(xsi + "type")?.Value;
+            var id = grantee?.Elements().FirstOrDefault(e => e.Name.LocalName == "ID")?.Value;
+            var permission = grant.Elements().FirstOrDefault(e => e.Name.LocalName == "Permission")?.Value;
+            if (type is not (null or "CanonicalUser") || id != ownerId || permission != "FULL_CONTROL") return false;
+        }
+        return grants.Count > 0;
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Strata.Core;
+using Strata.Server.Operations;
 
 namespace Strata.Server.Routing;
 
@@ -148,6 +149,10 @@ internal sealed class S3Request
                 ("PUT", true) => S3Operation.PutObjectAcl,
                 _ => S3Operation.Unsupported,
             };
+        }
+        if (hasBucket && !hasKey && method == "GET" && UnsetConfigurations.Find(query) is not null)
+        {
+            return S3Operation.GetBucketConfigurationNotSet;
         }
         if (hasBucket && !hasKey && query.ContainsKey("policy"))
         {
