@@ -41,7 +41,7 @@ internal static class Versioning
             if (!xml.IsEmptyElement)
             {
                 await xml.ReadAsync();
-                while (xml.NodeType == XmlNodeType.Element)
+                while (await xml.MoveToContentAsync() == XmlNodeType.Element)
                 {
                     switch (xml.LocalName)
                     {

@@ -17,7 +17,7 @@ internal static class CompleteRequestReader
             await xml.MoveToContentAsync();
             if (xml.LocalName != "CompleteMultipartUpload" || xml.IsEmptyElement) throw S3Fail.Exception(StrataError.MalformedXML);
             await xml.ReadAsync();
-            while (xml.NodeType == XmlNodeType.Element)
+            while (await xml.MoveToContentAsync() == XmlNodeType.Element)
             {
                 if (xml.LocalName != "Part" || xml.IsEmptyElement)
                 {
@@ -27,7 +27,7 @@ internal static class CompleteRequestReader
                 int? number = null;
                 string? etag = null;
                 await xml.ReadAsync();
-                while (xml.NodeType == XmlNodeType.Element)
+                while (await xml.MoveToContentAsync() == XmlNodeType.Element)
                 {
                     switch (xml.LocalName)
                     {

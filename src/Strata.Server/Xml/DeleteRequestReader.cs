@@ -22,7 +22,7 @@ internal static class DeleteRequestReader
             if (xml.LocalName != "Delete") throw S3Fail.Exception(StrataError.MalformedXML);
             if (xml.IsEmptyElement) throw S3Fail.Exception(StrataError.MalformedXML);
             await xml.ReadAsync();
-            while (xml.NodeType != XmlNodeType.EndElement)
+            while (await xml.MoveToContentAsync() != XmlNodeType.EndElement)
             {
                 if (xml.NodeType != XmlNodeType.Element) throw S3Fail.Exception(StrataError.MalformedXML);
                 switch (xml.LocalName)
@@ -53,8 +53,9 @@ internal static class DeleteRequestReader
         string? key = null, versionId = null;
         if (xml.IsEmptyElement) throw S3Fail.Exception(StrataError.MalformedXML);
         await xml.ReadAsync();
-        while (xml.NodeType != XmlNodeType.EndElement)
+        while (await xml.MoveToContentAsync() != XmlNodeType.EndElement)
         {
+            if (xml.NodeType == XmlNodeType.None) throw S3Fail.Exception(StrataError.MalformedXML); // the document ended inside <Object>
             switch (xml.LocalName)
             {
                 case "Key":

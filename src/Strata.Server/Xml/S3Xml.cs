@@ -27,7 +27,9 @@ internal static class S3Xml
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,
         IgnoreComments = true,
-        IgnoreWhitespace = true,
+        // Whitespace is kept: a key may be " " (S3 allows it); readers step over whitespace between elements
+        // with MoveToContent.
+        IgnoreWhitespace = false,
         IgnoreProcessingInstructions = true,
         MaxCharactersInDocument = MaxRequestBytes,
     };
