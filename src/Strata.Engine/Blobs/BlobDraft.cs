@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Strata.Core;
 
 namespace Strata.Engine.Blobs;
 
@@ -44,14 +45,30 @@ internal sealed class BlobDraft : IAsyncDisposable
     }
 
     /// <summary>Copies a whole stream in, in pooled chunks.</summary>
-    public async Task WriteFromAsync(Stream source, CancellationToken cancellationToken)
+    /// <param name="idleTimeout">
+    /// The longest wait for the next bytes: a source that stalls longer is given up with S3's RequestTimeout.
+    /// (Kestrel's minimum data rate is an average over the whole body, so a burst followed by a stall would
+    /// otherwise hold the connection and this draft for hours.)
+    /// </param>
+    public async Task WriteFromAsync(Stream source, CancellationToken cancellationToken, TimeSpan? idleTimeout = null)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        using var idle = idleTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            int read;
-            while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
+            while (true)
             {
+                if (idle is not null) idle.CancelAfter(idleTimeout!.Value);
+                int read;
+                try
+                {
+                    read = await source.ReadAsync(chunk, idle?.Token ?? cancellationToken);
+                }
+                catch (OperationCanceledException) when (idle is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+                {
+                    throw S3Fail.Exception(StrataError.RequestTimeout);
+                }
+                if (read == 0) break;
                 await WriteAsync(chunk.AsMemory(0, read), cancellationToken);
             }
         }

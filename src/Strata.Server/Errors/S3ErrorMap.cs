@@ -54,6 +54,7 @@ internal static class S3ErrorMap
         [StrataError.NotImplemented] = 501,
         [StrataError.NotModified] = 304,
         [StrataError.PreconditionFailed] = 412,
+        [StrataError.RequestTimeout] = 400,
         [StrataError.RequestTimeTooSkewed] = 403,
         [StrataError.SignatureDoesNotMatch] = 403,
         [StrataError.XAmzContentSHA256Mismatch] = 400,
