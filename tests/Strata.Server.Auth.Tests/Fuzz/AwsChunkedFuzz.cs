@@ -1,6 +1,7 @@
 using System.Text;
 using CsCheck;
 using Strata.Server.Body;
+using Strata.Testing;
 using Xunit.Abstractions;
 
 namespace Strata.Server.Auth.Tests.Fuzz;
@@ -96,7 +97,7 @@ public sealed class AwsChunkedFuzz(ITestOutputHelper output)
     public void A_mutated_body_is_refused_with_a_StrataException_or_still_yields_its_signed_payload()
     {
         long accepted = 0;
-        var executions = FuzzRun.Check("aws_chunked.mutated", Gen.Select(Cases, Mutation.Some, Gen.Int[-2, 2]), t =>
+        var executions = FuzzRun.Check("aws_chunked.mutated", Gen.Select(Cases, Mutations.Some, Gen.Int[-2, 2]), t =>
         {
             var (c, mutations, lengthDelta) = t;
             var body = c.Encode();
@@ -135,7 +136,7 @@ public sealed class AwsChunkedFuzz(ITestOutputHelper output)
     /// </summary>
     [Fact]
     public void An_endless_body_is_refused_after_a_bounded_read() =>
-        FuzzRun.Check("aws_chunked.endless", Gen.Select(Cases, Mutation.Gen.Array[0, 3], Gen.Frequency((3, Gen.Byte.Array[1, 64]), (2, Gen.OneOf(Tokens).Array[1, 8].Select(t => t.SelectMany(b => b).ToArray()))), Gen.Int[0, 100]),
+        FuzzRun.Check("aws_chunked.endless", Gen.Select(Cases, Mutations.One.Array[0, 3], Gen.Frequency((3, Gen.Byte.Array[1, 64]), (2, Gen.OneOf(Tokens).Array[1, 8].Select(t => t.SelectMany(b => b).ToArray()))), Gen.Int[0, 100]),
             t =>
             {
                 var (c, mutations, pattern, keep) = t;
@@ -161,7 +162,7 @@ public sealed class AwsChunkedFuzz(ITestOutputHelper output)
     public void The_seed_corpus_and_its_mutations_decode_or_are_refused_with_a_StrataException()
     {
         var corpus = FuzzRun.Corpus("aws-chunked");
-        FuzzRun.Check("aws_chunked.corpus", Gen.Select(Gen.Int[0, corpus.Count - 1], Mutation.Gen.Array[0, 4], Gen.Enum<ChunkedMode>(), ReadSizes, Steps),
+        FuzzRun.Check("aws_chunked.corpus", Gen.Select(Gen.Int[0, corpus.Count - 1], Mutations.One.Array[0, 4], Gen.Enum<ChunkedMode>(), ReadSizes, Steps),
             t =>
             {
                 var (index, mutations, mode, readSize, step) = t;

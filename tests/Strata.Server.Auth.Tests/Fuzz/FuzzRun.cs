@@ -68,57 +68,11 @@ internal static class FuzzRun
     }
 }
 
-/// <summary>One edit of a byte string, as a fuzzer makes them; kept as values so CsCheck can shrink a failing list.</summary>
-internal readonly record struct Mutation(int Kind, int At, int Length, int Value)
+/// <summary>CsCheck generators of <see cref="Mutation"/>s, so a failing list shrinks to a short one.</summary>
+internal static class Mutations
 {
-    public static readonly Gen<Mutation> Gen = CsCheck.Gen.Select(CsCheck.Gen.Int[0, 7], CsCheck.Gen.Int[0, int.MaxValue], CsCheck.Gen.Int[1, 24], CsCheck.Gen.Int[0, int.MaxValue],
+    public static readonly Gen<Mutation> One = Gen.Select(Gen.Int[0, Mutation.Kinds - 1], Gen.Int[0, int.MaxValue], Gen.Int[1, 24], Gen.Int[0, int.MaxValue],
         (kind, at, length, value) => new Mutation(kind, at, length, value));
 
-    public static readonly Gen<Mutation[]> Some = Gen.Array[1, 6];
-
-    /// <summary>
-    /// Applies the edits in order: flip bits of a byte, overwrite one with a byte of a token, insert a token,
-    /// delete a range, duplicate a range, truncate, insert a random byte, swap two ranges' order.
-    /// <paramref name="tokens"/> are the target's own framing words, which random bytes would rarely hit.
-    /// </summary>
-    public static byte[] Apply(byte[] input, IReadOnlyList<Mutation> mutations, IReadOnlyList<byte[]> tokens)
-    {
-        var data = new List<byte>(input);
-        foreach (var m in mutations)
-        {
-            var at = data.Count == 0 ? 0 : m.At % (data.Count + 1);
-            var token = tokens[m.Value % tokens.Count];
-            var length = Math.Min(m.Length, data.Count - Math.Min(at, data.Count));
-            switch (m.Kind)
-            {
-                case 0 when at < data.Count:
-                    data[at] ^= (byte)(1 << (m.Value % 8));
-                    break;
-                case 1 when at < data.Count:
-                    data[at] = token[m.Length % token.Length];
-                    break;
-                case 2:
-                    data.InsertRange(at, token);
-                    break;
-                case 3:
-                    data.RemoveRange(at, length);
-                    break;
-                case 4:
-                    data.InsertRange(at, data.GetRange(at, length));
-                    break;
-                case 5:
-                    data.RemoveRange(at, data.Count - at);
-                    break;
-                case 6:
-                    data.Insert(at, (byte)m.Value);
-                    break;
-                case 7 when length > 0 && at + 2 * length <= data.Count:
-                    var first = data.GetRange(at, length);
-                    data.RemoveRange(at, length);
-                    data.InsertRange(at + length, first);
-                    break;
-            }
-        }
-        return [.. data];
-    }
+    public static readonly Gen<Mutation[]> Some = One.Array[1, 6];
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 using CsCheck;
+using Strata.Testing;
 using Xunit.Abstractions;
 
 namespace Strata.Server.Auth.Tests.Fuzz;
@@ -237,7 +238,7 @@ public sealed class SigV4Fuzz(ITestOutputHelper output)
     {
         output.WriteLine($"pool seed {PoolSeed}");
         var requests = await SignedBySdkAsync(PoolSize, PoolSeed + 2);
-        FuzzRun.Check("sigv4.edited", Gen.Select(Gen.Int[0, requests.Count - 1], Gen.Int[0, int.MaxValue], Mutation.Some), t =>
+        FuzzRun.Check("sigv4.edited", Gen.Select(Gen.Int[0, requests.Count - 1], Gen.Int[0, int.MaxValue], Mutations.Some), t =>
         {
             var (index, partChoice, mutations) = t;
             var request = requests[index];

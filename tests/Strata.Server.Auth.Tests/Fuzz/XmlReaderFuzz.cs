@@ -3,6 +3,7 @@ using CsCheck;
 using Strata.Core;
 using Strata.Engine.Multipart;
 using Strata.Server.Xml;
+using Strata.Testing;
 using Xunit.Abstractions;
 
 namespace Strata.Server.Auth.Tests.Fuzz;
@@ -180,7 +181,7 @@ public sealed class XmlReaderFuzz(ITestOutputHelper output)
 
     [Fact]
     public void A_mutated_Delete_is_read_or_refused_with_a_StrataException() =>
-        FuzzRun.Check("xml.delete.mutated", Gen.Select(DeleteDocs, Gen.Int.Array[0, 40], Mutation.Some), t =>
+        FuzzRun.Check("xml.delete.mutated", Gen.Select(DeleteDocs, Gen.Int.Array[0, 40], Mutations.Some), t =>
         {
             var (doc, choices, mutations) = t;
             var xml = Mutation.Apply(Encoding.UTF8.GetBytes(Render(doc, choices)), mutations, Tokens);
@@ -189,7 +190,7 @@ public sealed class XmlReaderFuzz(ITestOutputHelper output)
 
     [Fact]
     public void A_mutated_CompleteMultipartUpload_is_read_or_refused_with_a_StrataException() =>
-        FuzzRun.Check("xml.complete.mutated", Gen.Select(CompleteDocs, Gen.Int.Array[0, 40], Mutation.Some), t =>
+        FuzzRun.Check("xml.complete.mutated", Gen.Select(CompleteDocs, Gen.Int.Array[0, 40], Mutations.Some), t =>
         {
             var (doc, choices, mutations) = t;
             var xml = Mutation.Apply(Encoding.UTF8.GetBytes(Render(doc, choices)), mutations, Tokens);
@@ -201,7 +202,7 @@ public sealed class XmlReaderFuzz(ITestOutputHelper output)
     public void The_seed_corpus_and_its_mutations_are_read_or_refused_with_a_StrataException()
     {
         var corpus = FuzzRun.Corpus("xml");
-        FuzzRun.Check("xml.corpus", Gen.Select(Gen.Int[0, corpus.Count - 1], Mutation.Gen.Array[0, 6]), t =>
+        FuzzRun.Check("xml.corpus", Gen.Select(Gen.Int[0, corpus.Count - 1], Mutations.One.Array[0, 6]), t =>
         {
             var (index, mutations) = t;
             var xml = Mutation.Apply(corpus[index], mutations, Tokens);
