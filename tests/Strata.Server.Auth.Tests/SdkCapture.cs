@@ -91,6 +91,15 @@ internal static class Sdk
         return handler.Last;
     }
 
+    /// <summary>A presigned URL as the request that opens it: the target exactly as the URL holds it, and Host.</summary>
+    public static CapturedRequest FromUrl(string method, string url, byte[]? body = null)
+    {
+        // System.Uri would re-escape or collapse parts of the target.
+        var afterScheme = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var slash = url.IndexOf('/', afterScheme);
+        return new CapturedRequest(method, url[slash..], [("Host", url[afterScheme..slash])], body ?? []);
+    }
+
     public static RequestAuthenticator Authenticator() =>
         new(new Credentials(new AccessKey(AwsExample.AccessKeyId, AwsExample.Secret), "000000000000"), TimeProvider.System, "us-east-1");
 }
