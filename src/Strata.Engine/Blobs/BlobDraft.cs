@@ -45,31 +45,47 @@ internal sealed class BlobDraft : IAsyncDisposable
     }
 
     /// <summary>Copies a whole stream in, in pooled chunks.</summary>
-    /// <param name="idleTimeout">
-    /// The longest wait for the next bytes: a source that stalls longer is given up with S3's RequestTimeout.
-    /// (Kestrel's minimum data rate is an average over the whole body, so a burst followed by a stall would
-    /// otherwise hold the connection and this draft for hours.)
+    /// <param name="pace">
+    /// The slowest the source may be, judged per window: a window that brings fewer bytes (a stall, or a
+    /// trickle after a burst) gives the body up with S3's RequestTimeout. Kestrel's own minimum data rate is an
+    /// average since the body started, so a burst followed by a trickle would hold the connection and this
+    /// draft for hours.
     /// </param>
-    public async Task WriteFromAsync(Stream source, CancellationToken cancellationToken, TimeSpan? idleTimeout = null)
+    public async Task WriteFromAsync(Stream source, CancellationToken cancellationToken, BodyPace? pace = null)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(128 * 1024);
-        using var idle = idleTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var window = pace is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var windowStart = System.Diagnostics.Stopwatch.GetTimestamp();
+        long windowBytes = 0;
+        window?.CancelAfter(pace!.Window);
         try
         {
             while (true)
             {
-                if (idle is not null) idle.CancelAfter(idleTimeout!.Value);
                 int read;
                 try
                 {
-                    read = await source.ReadAsync(chunk, idle?.Token ?? cancellationToken);
+                    read = await source.ReadAsync(chunk, window?.Token ?? cancellationToken);
                 }
-                catch (OperationCanceledException) when (idle is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (window is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
                 {
-                    throw S3Fail.Exception(StrataError.RequestTimeout);
+                    throw S3Fail.Exception(StrataError.RequestTimeout); // a whole window passed without enough bytes
                 }
                 if (read == 0) break;
                 await WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+                if (pace is null) continue;
+                windowBytes += read;
+                if (windowBytes >= pace.MinBytes)
+                {
+                    // This window brought enough: the next one starts now.
+                    windowStart = System.Diagnostics.Stopwatch.GetTimestamp();
+                    windowBytes = 0;
+                    window!.CancelAfter(pace.Window);
+                }
+                else if (System.Diagnostics.Stopwatch.GetElapsedTime(windowStart) >= pace.Window)
+                {
+                    throw S3Fail.Exception(StrataError.RequestTimeout);
+                }
             }
         }
         finally
@@ -124,6 +140,9 @@ internal sealed class BlobDraft : IAsyncDisposable
         _md5.Dispose();
     }
 }
+
+/// <summary>How slow a request body may be: at least <paramref name="MinBytes"/> in every <paramref name="Window"/>.</summary>
+internal sealed record BodyPace(TimeSpan Window, long MinBytes);
 
 /// <summary>Where a version's bytes live: a blob file, inline in its row, or nowhere (empty).</summary>
 internal sealed record BlobContent(string? BlobId, byte[]? Inline, long Length, byte[] Md5);

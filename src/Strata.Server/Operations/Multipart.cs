@@ -60,7 +60,7 @@ internal static class Multipart
         ctx.Engine.GetUpload(bucket, key, uploadId); // NoSuchUpload before the body is read
 
         await using var draft = ctx.Engine.CreateDraft();
-        await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted, PutObject.BodyIdleTimeout);
+        await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted, PutObject.BodyPace);
         if (draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
         var part = await ctx.Engine.UploadPartAsync(bucket, key, uploadId, partNumber, draft, expectedMd5, checksum, ctx.Aborted);

@@ -8,8 +8,11 @@ namespace Strata.Server.Operations;
 /// <summary>PutObject: the body streams into a draft, then one commit pushes it on the key's version stack.</summary>
 internal static class PutObject
 {
-    /// <summary>How long a request body may stall before it is given up (S3 answers RequestTimeout after about 20 s).</summary>
-    public static readonly TimeSpan BodyIdleTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// A body must bring Kestrel's minimum of 240 B/s in every 20 s window (S3 answers RequestTimeout to a
+    /// stalled socket after about 20 s); a stall or a trickle after a burst is given up.
+    /// </summary>
+    internal static readonly Engine.Blobs.BodyPace BodyPace = new(TimeSpan.FromSeconds(20), 240 * 20);
 
     /// <summary>S3's largest single PUT: 5 GiB.</summary>
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
@@ -28,7 +31,7 @@ internal static class PutObject
         ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
 
         await using var draft = ctx.Engine.CreateDraft();
-        await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted, BodyIdleTimeout);
+        await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted, BodyPace);
         if (draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
         var command = new PutObjectCommand(bucketName, key, headers, checksum, ctx.Request.Header("If-Match"), ifNoneMatch is not null);

@@ -159,7 +159,7 @@ public sealed class XmlReaderFuzz(ITestOutputHelper output)
     /// as "" and DeleteObjects answers InvalidArgument for a key "" instead of deleting " ".
     /// </summary>
     [Theory]
-    [Trait("Bug", "xml-whitespace-only-key")]
+    [Trait("Regression", "xml-whitespace-only-key")]
     [InlineData(" ")]
     [InlineData("\t")]
     public void A_Delete_of_a_whitespace_only_key_reads_that_key(string key)

@@ -7,7 +7,7 @@ namespace Strata.Reliability.Tests.Hostile;
 public sealed class WhitespaceKeys(HostileServer server) : IClassFixture<HostileServer>
 {
     [Theory]
-    [Trait("Bug", "xml-whitespace-only-key")]
+    [Trait("Regression", "xml-whitespace-only-key")]
     [InlineData(" ")]
     [InlineData("\t")]
     public async Task DeleteObjects_deletes_a_whitespace_only_key(string key)
