@@ -1,5 +1,3 @@
-using System.Text.Json;
-using OtpNet;
 
 namespace Strata.Cli.Tests;
 
@@ -9,33 +7,12 @@ namespace Strata.Cli.Tests;
 /// </summary>
 public sealed class UndeleteOnMfaDelete(StrataTlsServer server) : IClassFixture<StrataTlsServer>
 {
-    private static readonly SemaphoreSlim DeviceGate = new(1, 1);
-    private static (string Serial, byte[] Secret)? _device;
 
-    private async Task<(string Serial, byte[] Secret)> DeviceAsync()
-    {
-        await DeviceGate.WaitAsync();
-        try
-        {
-            if (_device is { } known) return known;
-            using var admin = server.CreateSigned();
-            var response = await admin.SendAsync(HttpMethod.Post, "/_strata/admin/mfa");
-            response.EnsureSuccessStatusCode();
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return (_device = (json.RootElement.GetProperty("serial").GetString()!, Base32Encoding.ToBytes(json.RootElement.GetProperty("secret").GetString()!))).Value;
-        }
-        finally
-        {
-            DeviceGate.Release();
-        }
-    }
 
-    /// <summary>"SERIAL CODE" for the next 30-second step of the server's clock, as --mfa takes it.</summary>
     private async Task<string> FreshCodeAsync()
     {
-        var (serial, secret) = await DeviceAsync();
-        server.Time.Advance(TimeSpan.FromSeconds(30));
-        return $"{serial} {new Totp(secret).ComputeTotp(server.Time.GetUtcNow().UtcDateTime)}";
+        var code = await server.FreshMfaCodeAsync();
+        return $"{code.SerialNumber} {code.AuthenticationValue}";
     }
 
     private async Task<string> MfaBucketWithADeletedKeyAsync(IAmazonS3 s3)

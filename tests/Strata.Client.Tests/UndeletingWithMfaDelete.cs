@@ -1,5 +1,3 @@
-using System.Text.Json;
-using OtpNet;
 
 namespace Strata.Client.Tests;
 
@@ -10,37 +8,9 @@ namespace Strata.Client.Tests;
 public sealed class UndeletingWithMfaDelete(StrataTlsServer server) : IClassFixture<StrataTlsServer>
 {
     private static readonly RecoveryOptions Options = new() { Concurrency = 4 };
-    private static readonly SemaphoreSlim DeviceGate = new(1, 1);
-    private static (string Serial, byte[] Secret)? _device;
 
-    /// <summary>The root user's virtual device, created once through the admin API.</summary>
-    private async Task<(string Serial, byte[] Secret)> DeviceAsync()
-    {
-        await DeviceGate.WaitAsync();
-        try
-        {
-            if (_device is { } known) return known;
-            using var admin = server.CreateSigned();
-            var response = await admin.SendAsync(HttpMethod.Post, "/_strata/admin/mfa");
-            response.EnsureSuccessStatusCode();
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var serial = json.RootElement.GetProperty("serial").GetString()!;
-            var secret = Base32Encoding.ToBytes(json.RootElement.GetProperty("secret").GetString()!);
-            return (_device = (serial, secret)).Value;
-        }
-        finally
-        {
-            DeviceGate.Release();
-        }
-    }
 
-    /// <summary>A fresh code: the server's clock moves to the next 30-second step, so no code is reused by accident.</summary>
-    private async Task<MfaCodes> FreshCodeAsync()
-    {
-        var (serial, secret) = await DeviceAsync();
-        server.Time.Advance(TimeSpan.FromSeconds(30));
-        return new MfaCodes { SerialNumber = serial, AuthenticationValue = new Totp(secret).ComputeTotp(server.Time.GetUtcNow().UtcDateTime) };
-    }
+    private Task<MfaCodes> FreshCodeAsync() => server.FreshMfaCodeAsync();
 
     /// <summary>An MFA Delete bucket where the given keys were deleted (a plain delete needs no code), some of them more than once.</summary>
     private async Task<string> MfaBucketWithMarkersAsync(IAmazonS3 s3, params string[] deletes)

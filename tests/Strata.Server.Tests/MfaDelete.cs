@@ -1,44 +1,13 @@
 using System.Net;
-using System.Text.Json;
-using OtpNet;
 
 namespace Strata.Server.Tests;
 
 /// <summary>MFA Delete as the S3 user guide describes it, over HTTPS, with codes computed from the device's secret.</summary>
 public sealed class MfaDelete(StrataTlsServer server) : IClassFixture<StrataTlsServer>
 {
-    private static readonly SemaphoreSlim DeviceGate = new(1, 1);
-    private static (string Serial, byte[] Secret)? _device;
 
-    /// <summary>The root user's virtual device, created once through the admin API.</summary>
-    private async Task<(string Serial, byte[] Secret)> DeviceAsync()
-    {
-        await DeviceGate.WaitAsync();
-        try
-        {
-            if (_device is { } known) return known;
-            using var admin = server.CreateSigned();
-            var response = await admin.SendAsync(HttpMethod.Post, "/_strata/admin/mfa");
-            response.EnsureSuccessStatusCode();
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var serial = json.RootElement.GetProperty("serial").GetString()!;
-            var secret = Base32Encoding.ToBytes(json.RootElement.GetProperty("secret").GetString()!);
-            Assert.StartsWith("otpauth://totp/", json.RootElement.GetProperty("uri").GetString());
-            return (_device = (serial, secret)).Value;
-        }
-        finally
-        {
-            DeviceGate.Release();
-        }
-    }
 
-    /// <summary>A fresh code: the server's clock moves to the next 30-second step, so no code is ever reused by accident.</summary>
-    private async Task<MfaCodes> FreshCodeAsync()
-    {
-        var (serial, secret) = await DeviceAsync();
-        server.Time.Advance(TimeSpan.FromSeconds(30));
-        return new MfaCodes { SerialNumber = serial, AuthenticationValue = new Totp(secret).ComputeTotp(server.Time.GetUtcNow().UtcDateTime) };
-    }
+    private Task<MfaCodes> FreshCodeAsync() => server.FreshMfaCodeAsync();
 
     private async Task<string> MfaBucketAsync()
     {
@@ -65,6 +34,7 @@ public sealed class MfaDelete(StrataTlsServer server) : IClassFixture<StrataTlsS
         Assert.Equal("AccessDenied", without.ErrorCode);
         Assert.NotEqual(true, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket })).VersioningConfig.EnableMfaDelete);
 
+        Assert.StartsWith("otpauth://totp/", (await server.MfaDeviceAsync()).Uri);
         var mfaBucket = await MfaBucketAsync();
         var status = await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = mfaBucket });
         Assert.Equal(true, status.VersioningConfig.EnableMfaDelete);
@@ -83,7 +53,7 @@ public sealed class MfaDelete(StrataTlsServer server) : IClassFixture<StrataTlsS
 
         var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", VersionId = v1.VersionId }));
         Assert.Equal("AccessDenied", missing.ErrorCode);
-        var (serial, _) = await DeviceAsync();
+        var serial = (await server.MfaDeviceAsync()).Serial;
         var wrong = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.DeleteObjectAsync(new DeleteObjectRequest
         {
             BucketName = bucket, Key = "k", VersionId = v1.VersionId, MfaCodes = new MfaCodes { SerialNumber = serial, AuthenticationValue = "000000" },
@@ -143,9 +113,10 @@ public sealed class MfaDelete(StrataTlsServer server) : IClassFixture<StrataTlsS
         var (id, secret) = await server.CreateUserAsync("power-" + Guid.NewGuid().ToString("N")[..8],
             """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}""");
         using var user = server.CreateClient(id, secret);
+        var serial = (await server.MfaDeviceAsync()).Serial;
         var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => user.DeleteObjectAsync(new DeleteObjectRequest
         {
-            BucketName = bucket, Key = "k", VersionId = v1.VersionId, MfaCodes = new MfaCodes { SerialNumber = _device!.Value.Serial, AuthenticationValue = "123456" },
+            BucketName = bucket, Key = "k", VersionId = v1.VersionId, MfaCodes = new MfaCodes { SerialNumber = serial, AuthenticationValue = "123456" },
         }));
         Assert.Equal("AccessDenied", error.ErrorCode);
         var denied = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => user.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", VersionId = v1.VersionId }));

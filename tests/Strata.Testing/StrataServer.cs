@@ -101,6 +101,39 @@ public class StrataServer : IAsyncLifetime
         return (json.RootElement.GetProperty("accessKeyId").GetString()!, json.RootElement.GetProperty("secretAccessKey").GetString()!);
     }
 
+    private readonly SemaphoreSlim _mfaGate = new(1, 1);
+    private RootMfaDevice? _mfaDevice;
+
+    /// <summary>The root user's virtual MFA device, created once through the admin API (POST /_strata/admin/mfa).</summary>
+    public async Task<RootMfaDevice> MfaDeviceAsync()
+    {
+        await _mfaGate.WaitAsync();
+        try
+        {
+            if (_mfaDevice is { } known) return known;
+            using var admin = CreateSigned();
+            var response = await admin.SendAsync(HttpMethod.Post, "/_strata/admin/mfa");
+            response.EnsureSuccessStatusCode();
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return _mfaDevice = new RootMfaDevice(
+                json.RootElement.GetProperty("serial").GetString()!,
+                OtpNet.Base32Encoding.ToBytes(json.RootElement.GetProperty("secret").GetString()!),
+                json.RootElement.GetProperty("uri").GetString()!);
+        }
+        finally
+        {
+            _mfaGate.Release();
+        }
+    }
+
+    /// <summary>A code never used before: the server's clock moves to the next 30-second step first (a code is accepted once).</summary>
+    public async Task<MfaCodes> FreshMfaCodeAsync()
+    {
+        var device = await MfaDeviceAsync();
+        Time.Advance(TimeSpan.FromSeconds(30));
+        return new MfaCodes { SerialNumber = device.Serial, AuthenticationValue = new OtpNet.Totp(device.Secret).ComputeTotp(Time.GetUtcNow().UtcDateTime) };
+    }
+
     private sealed class TrustingClientFactory(StrataServer server) : Amazon.Runtime.HttpClientFactory
     {
         public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new(server.CreateHandler());

@@ -28,6 +28,30 @@ internal static class KeyBytes
     }
 }
 
+/// <summary>Runs one listing query over a bucket's key range and reads its (key, version) rows.</summary>
+internal static class ListingRows
+{
+    /// <param name="sql">Selects <c>Rows.ListingColumns</c> with the parameters $b, $lower, $limit and, when <paramref name="upper"/> is set, $upper.</param>
+    public static List<(byte[] Key, Objects.ObjectVersion Version)> Fetch(Microsoft.Data.Sqlite.SqliteConnection connection, string sql,
+        long bucketId, byte[] lower, byte[]? upper, int limit)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Metadata.Rows.With(command, "$b", bucketId);
+        Metadata.Rows.With(command, "$lower", lower);
+        Metadata.Rows.With(command, "$limit", limit);
+        if (upper is not null) Metadata.Rows.With(command, "$upper", upper);
+        var rows = new List<(byte[], Objects.ObjectVersion)>(Math.Min(limit, 1001));
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            var key = (byte[])r.GetValue(1);
+            rows.Add((key, Metadata.Rows.ReadVersion(r, key)));
+        }
+        return rows;
+    }
+}
+
 /// <summary>One page of a listing: entries and common prefixes in key order.</summary>
 public sealed class ListPage<T>
 {

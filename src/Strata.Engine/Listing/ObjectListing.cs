@@ -58,23 +58,10 @@ internal static class ObjectListing
         }
     }
 
-    private static List<(byte[] Key, ObjectVersion Version)> Fetch(SqliteConnection connection, long bucketId, byte[] lower, bool inclusive, byte[]? upper, int limit)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
+    private static List<(byte[] Key, ObjectVersion Version)> Fetch(SqliteConnection connection, long bucketId, byte[] lower, bool inclusive, byte[]? upper, int limit) =>
+        ListingRows.Fetch(connection, $"""
             SELECT {Rows.ListingColumns} FROM current c JOIN versions v ON v.seq = c.seq
             WHERE c.bucket_id = $b AND c.key {(inclusive ? ">=" : ">")} $lower {(upper is null ? "" : "AND c.key < $upper")}
             ORDER BY c.key LIMIT $limit
-            """;
-        command.With("$b", bucketId).With("$lower", lower).With("$limit", limit);
-        if (upper is not null) command.With("$upper", upper);
-        var rows = new List<(byte[], ObjectVersion)>(Math.Min(limit, 1001));
-        using var r = command.ExecuteReader();
-        while (r.Read())
-        {
-            var key = (byte[])r.GetValue(1);
-            rows.Add((key, Rows.ReadVersion(r, key)));
-        }
-        return rows;
-    }
+            """, bucketId, lower, upper, limit);
 }

@@ -117,23 +117,10 @@ internal static class VersionListing
         return rows;
     }
 
-    private static List<(byte[] Key, ObjectVersion Version)> Fetch(SqliteConnection connection, long bucketId, byte[] lower, bool inclusive, byte[]? upper, int limit)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
+    private static List<(byte[] Key, ObjectVersion Version)> Fetch(SqliteConnection connection, long bucketId, byte[] lower, bool inclusive, byte[]? upper, int limit) =>
+        ListingRows.Fetch(connection, $"""
             SELECT {Rows.ListingColumns} FROM versions v
             WHERE bucket_id = $b AND key {(inclusive ? ">=" : ">")} $lower {(upper is null ? "" : "AND key < $upper")}
             ORDER BY key, seq DESC LIMIT $limit
-            """;
-        command.With("$b", bucketId).With("$lower", lower).With("$limit", limit);
-        if (upper is not null) command.With("$upper", upper);
-        var rows = new List<(byte[], ObjectVersion)>(Math.Min(limit, 1001));
-        using var r = command.ExecuteReader();
-        while (r.Read())
-        {
-            var key = (byte[])r.GetValue(1);
-            rows.Add((key, Rows.ReadVersion(r, key)));
-        }
-        return rows;
-    }
+            """, bucketId, lower, upper, limit);
 }

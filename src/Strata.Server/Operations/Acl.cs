@@ -13,19 +13,23 @@ internal static class Acl
 {
     private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
-    public static async Task GetAsync(S3Context ctx)
+    /// <summary>The bucket, or the object (version) the ACL belongs to, must exist: NoSuchBucket, NoSuchKey, NoSuchVersion, 405 for a marker.</summary>
+    private static void RequireTarget(S3Context ctx)
     {
         var bucket = ctx.S3.RequireBucket();
-        if (ctx.S3.Key is { } key)
-        {
-            var versionText = ctx.S3.QueryValue("versionId");
-            var (_, version) = ctx.Engine.FindVersion(bucket, key, versionText is null ? null : VersionId.Parse(versionText));
-            GetObject.Check(version, versionText is null ? null : VersionId.Parse(versionText));
-        }
-        else
+        if (ctx.S3.Key is not { } key)
         {
             ctx.Engine.GetBucket(bucket);
+            return;
         }
+        var versionText = ctx.S3.QueryValue("versionId");
+        VersionId? versionId = versionText is null ? null : VersionId.Parse(versionText);
+        GetObject.Check(ctx.Engine.FindVersion(bucket, key, versionId).Version, versionId);
+    }
+
+    public static async Task GetAsync(S3Context ctx)
+    {
+        RequireTarget(ctx);
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "AccessControlPolicy", S3Xml.Namespace);
@@ -52,17 +56,7 @@ internal static class Acl
     /// </summary>
     public static async Task PutAsync(S3Context ctx)
     {
-        var bucket = ctx.S3.RequireBucket();
-        if (ctx.S3.Key is { } key)
-        {
-            var versionText = ctx.S3.QueryValue("versionId");
-            var (_, version) = ctx.Engine.FindVersion(bucket, key, versionText is null ? null : VersionId.Parse(versionText));
-            GetObject.Check(version, versionText is null ? null : VersionId.Parse(versionText));
-        }
-        else
-        {
-            ctx.Engine.GetBucket(bucket);
-        }
+        RequireTarget(ctx);
         if ((ctx.Caller.PayloadLength ?? ctx.Request.ContentLength ?? 0) == 0) return; // the canned ACL was checked by AclHeaders
         if (!await GrantsOnlyOwnerFullControlAsync(ctx.Caller.Payload, ctx.Settings.OwnerId)) S3Fail.With(StrataError.AccessControlListNotSupported);
     }
