@@ -183,6 +183,22 @@ public sealed class MultipartUploads(StrataServer server) : IClassFixture<Strata
     }
 
     [Fact]
+    public async Task A_part_whose_body_does_not_match_its_Content_MD5_is_BadDigest_and_not_kept()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        var upload = await s3.InitiateMultipartUploadAsync(bucket, "md5.bin");
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket, Key = "md5.bin", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(RandomBytes(1000)),
+            MD5Digest = Convert.ToBase64String(MD5.HashData("something else"u8)),
+        }));
+        Assert.Equal("BadDigest", error.ErrorCode);
+        var parts = await s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "md5.bin", UploadId = upload.UploadId });
+        Assert.True(parts.Parts is null || parts.Parts.Count == 0);
+    }
+
+    [Fact]
     public async Task ListParts_pages_with_part_number_markers()
     {
         using var s3 = server.CreateClient();
