@@ -28,7 +28,8 @@ public sealed class AccessControl(StrataServer server) : IClassFixture<StrataSer
         Assert.Equal("v2", await Buckets.ReadAsync(app, bucket, "photo.jpg"));
         var marker = await app.DeleteObjectAsync(bucket, "photo.jpg");
         Assert.Equal("true", marker.DeleteMarker);
-        Assert.NotEmpty((await app.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [new S3Object()]);
+        // The app may list, and the marker on top hides the key.
+        Assert.Empty((await app.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
 
         var destroy = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
             app.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "photo.jpg", VersionId = v1.VersionId }));

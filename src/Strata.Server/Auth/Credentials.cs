@@ -26,8 +26,13 @@ public enum PrincipalKind
 /// </summary>
 public sealed class Credentials(AccessKey root, string accountId)
 {
-    private volatile Engine.Identities.IdentitySnapshot _identities = new(
-        new Dictionary<string, (string, string)>(), new Dictionary<string, IReadOnlyList<(string, string)>>());
+    /// <summary>Active keys and parsed user policies, replaced together so no request sees one without the other.</summary>
+    private sealed record Snapshot(
+        IReadOnlyDictionary<string, (string UserName, string Secret)> ActiveKeys,
+        IReadOnlyDictionary<string, IReadOnlyList<Core.Policies.PolicyDocument>> UserPolicies);
+
+    private volatile Snapshot _current = new(
+        new Dictionary<string, (string, string)>(), new Dictionary<string, IReadOnlyList<Core.Policies.PolicyDocument>>());
 
     public AccessKey Root { get; } = root;
 
@@ -37,9 +42,6 @@ public sealed class Credentials(AccessKey root, string accountId)
     public string RootArn => $"arn:aws:iam::{AccountId}:root";
 
     public string UserArn(string userName) => $"arn:aws:iam::{AccountId}:user/{userName}";
-
-    private volatile IReadOnlyDictionary<string, IReadOnlyList<Core.Policies.PolicyDocument>> _userPolicies =
-        new Dictionary<string, IReadOnlyList<Core.Policies.PolicyDocument>>();
 
     /// <summary>Swaps in a fresh snapshot after users, keys or policies changed; policies are parsed once here.</summary>
     public void Reload(Engine.StorageEngine engine)
@@ -51,21 +53,20 @@ public sealed class Credentials(AccessKey root, string accountId)
             // Documents were validated when attached; parse them the same way again.
             parsed[user] = documents.Select(d => Core.Policies.PolicyDocument.Parse(d.Document, Core.Policies.PolicyKind.Identity)).ToList();
         }
-        _userPolicies = parsed;
-        _identities = snapshot;
+        _current = new Snapshot(snapshot.ActiveKeys, parsed);
     }
 
     public IReadOnlyList<Core.Policies.PolicyDocument> UserPolicies(string userName) =>
-        _userPolicies.TryGetValue(userName, out var policies) ? policies : [];
+        _current.UserPolicies.TryGetValue(userName, out var policies) ? policies : [];
 
     /// <summary>The secret of an active access key id, or null when the key is unknown or disabled.</summary>
     public string? FindSecret(string accessKeyId) =>
         accessKeyId == Root.AccessKeyId ? Root.SecretAccessKey
-        : _identities.ActiveKeys.TryGetValue(accessKeyId, out var key) ? key.Secret : null;
+        : _current.ActiveKeys.TryGetValue(accessKeyId, out var key) ? key.Secret : null;
 
     public Principal PrincipalOf(string accessKeyId) =>
         accessKeyId == Root.AccessKeyId ? new Principal(PrincipalKind.Root, null, RootArn)
-        : _identities.ActiveKeys.TryGetValue(accessKeyId, out var key) ? new Principal(PrincipalKind.User, key.UserName, UserArn(key.UserName))
+        : _current.ActiveKeys.TryGetValue(accessKeyId, out var key) ? new Principal(PrincipalKind.User, key.UserName, UserArn(key.UserName))
         : Principal.Anonymous;
 
     private const string FileName = "root-credentials.json";

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using OtpNet;
 using Strata.Core;
@@ -14,7 +13,7 @@ namespace Strata.Server.Auth;
 internal sealed class MfaVerifier(TimeProvider time)
 {
     private volatile IReadOnlyDictionary<string, byte[]> _devices = new Dictionary<string, byte[]>();
-    private readonly ConcurrentDictionary<string, long> _lastStepUsed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastStepUsed = new(StringComparer.Ordinal); // guarded by _replayGate
     private readonly Lock _replayGate = new();
 
     public void Reload(StorageEngine engine) => _devices = engine.LoadMfaDevices();

@@ -36,7 +36,7 @@ internal static class S3Actions
             S3Operation.PutBucketAcl => "s3:PutBucketAcl",
             S3Operation.GetObjectAcl => versioned ? "s3:GetObjectVersionAcl" : "s3:GetObjectAcl",
             S3Operation.PutObjectAcl => versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl",
-            S3Operation.GetBucketConfigurationNotSet => Operations.UnsetConfigurations.Find(request.Query)!.Action,
+            S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",
         };
     }

@@ -17,6 +17,11 @@ internal static class CopyObject
         if (directive is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown metadata directive.");
         ctx.Engine.GetBucket(bucketName);
         var (sourceBucket, found) = FindSource(ctx, out var source);
+        // S3: a single copy takes at most 5 GiB; larger objects are copied part by part with UploadPartCopy.
+        if (found.Size > PutObject.MaxObjectSize)
+        {
+            S3Fail.With(StrataError.InvalidRequest, $"The specified copy source is larger than the maximum allowable size for a copy source: {PutObject.MaxObjectSize}");
+        }
         // S3 refuses a copy onto itself that changes nothing; a copy of an older version is a restore and is allowed.
         if (source.Bucket == bucketName && source.Key == key && source.VersionId is null && directive == "COPY")
         {

@@ -1,40 +1,14 @@
-using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Server.Hosting;
 
 namespace Strata.Server.Operations;
 
-/// <summary>
-/// Bucket configurations Strata cannot set yet. Reading one answers what S3 answers for a bucket that has
-/// none (clients such as s3cmd's `info` ask and carry on); setting one stays 501 NotImplemented.
-/// </summary>
+/// <summary>Reading a bucket configuration Strata cannot set: S3's answer for a bucket that has none.</summary>
 internal static class UnsetConfigurations
 {
-    public sealed record Entry(string Subresource, string Action, StrataError Error);
-
-    private static readonly Entry[] Entries =
-    [
-        new("cors", "s3:GetBucketCORS", StrataError.NoSuchCORSConfiguration),
-        new("lifecycle", "s3:GetLifecycleConfiguration", StrataError.NoSuchLifecycleConfiguration),
-        new("website", "s3:GetBucketWebsite", StrataError.NoSuchWebsiteConfiguration),
-        new("tagging", "s3:GetBucketTagging", StrataError.NoSuchTagSet),
-        new("replication", "s3:GetReplicationConfiguration", StrataError.ReplicationConfigurationNotFoundError),
-        new("object-lock", "s3:GetBucketObjectLockConfiguration", StrataError.ObjectLockConfigurationNotFoundError),
-        new("publicAccessBlock", "s3:GetBucketPublicAccessBlock", StrataError.NoSuchPublicAccessBlockConfiguration),
-    ];
-
-    public static Entry? Find(IQueryCollection query)
-    {
-        foreach (var entry in Entries)
-        {
-            if (query.ContainsKey(entry.Subresource)) return entry;
-        }
-        return null;
-    }
-
     public static Task GetAsync(S3Context ctx)
     {
         ctx.Engine.GetBucket(ctx.S3.RequireBucket()); // NoSuchBucket first, as S3
-        throw S3Fail.Exception(Find(ctx.S3.Query)!.Error);
+        throw S3Fail.Exception(Routing.UnsetConfiguration.Find(ctx.S3.Query)!.Error);
     }
 }

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Strata.Core;
-using Strata.Server.Operations;
 
 namespace Strata.Server.Routing;
 
@@ -150,7 +149,7 @@ internal sealed class S3Request
                 _ => S3Operation.Unsupported,
             };
         }
-        if (hasBucket && !hasKey && method == "GET" && UnsetConfigurations.Find(query) is not null)
+        if (hasBucket && !hasKey && method == "GET" && UnsetConfiguration.Find(query) is not null)
         {
             return S3Operation.GetBucketConfigurationNotSet;
         }

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http;
+using Strata.Core;
+
+namespace Strata.Server.Routing;
+
+/// <summary>
+/// Bucket configurations Strata cannot set yet. Reading one answers what S3 answers for a bucket that has
+/// none (clients such as s3cmd's `info` ask and carry on); setting one stays 501 NotImplemented.
+/// </summary>
+internal static class UnsetConfiguration
+{
+    public sealed record Entry(string Subresource, string Action, StrataError Error);
+
+    private static readonly Entry[] Entries =
+    [
+        new("cors", "s3:GetBucketCORS", StrataError.NoSuchCORSConfiguration),
+        new("lifecycle", "s3:GetLifecycleConfiguration", StrataError.NoSuchLifecycleConfiguration),
+        new("website", "s3:GetBucketWebsite", StrataError.NoSuchWebsiteConfiguration),
+        new("tagging", "s3:GetBucketTagging", StrataError.NoSuchTagSet),
+        new("replication", "s3:GetReplicationConfiguration", StrataError.ReplicationConfigurationNotFoundError),
+        new("object-lock", "s3:GetBucketObjectLockConfiguration", StrataError.ObjectLockConfigurationNotFoundError),
+        new("publicAccessBlock", "s3:GetBucketPublicAccessBlock", StrataError.NoSuchPublicAccessBlockConfiguration),
+    ];
+
+    public static Entry? Find(IQueryCollection query)
+    {
+        foreach (var entry in Entries)
+        {
+            if (query.ContainsKey(entry.Subresource)) return entry;
+        }
+        return null;
+    }
+}
