@@ -25,13 +25,13 @@ internal static class HttpValues
         IfModifiedSince: ParseDate(request.Header(prefix + "If-Modified-Since")),
         IfUnmodifiedSince: ParseDate(request.Header(prefix + "If-Unmodified-Since")));
 
-    /// <summary>max-keys: a whole number, at most 1000 returned (S3 caps larger values).</summary>
-    public static int MaxKeys(string? value)
+    /// <summary>max-keys (or max-parts, max-uploads): a whole number, at most 1000 returned (S3 caps larger values).</summary>
+    public static int MaxKeys(string? value, string parameter = "max-keys")
     {
         if (value is null) return 1000;
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
-            throw S3Fail.Exception(StrataError.InvalidArgument, "Provided max-keys not an integer or within integer range");
+            throw S3Fail.Exception(StrataError.InvalidArgument, $"Provided {parameter} not an integer or within integer range");
         }
         return Math.Min(n, 1000);
     }

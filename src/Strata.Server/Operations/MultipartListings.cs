@@ -13,7 +13,7 @@ internal static class MultipartListings
         var bucket = ctx.S3.RequireBucket();
         var key = ctx.S3.RequireKey();
         var uploadId = ctx.S3.QueryValue("uploadId")!;
-        var maxParts = HttpValues.MaxKeys(ctx.S3.QueryValue("max-parts"));
+        var maxParts = HttpValues.MaxKeys(ctx.S3.QueryValue("max-parts"), "max-parts");
         var markerText = ctx.S3.QueryValue("part-number-marker");
         var marker = 0;
         if (!string.IsNullOrEmpty(markerText) && !int.TryParse(markerText, NumberStyles.None, CultureInfo.InvariantCulture, out marker))
@@ -59,7 +59,7 @@ internal static class MultipartListings
         var delimiter = ListObjects.NullIfEmpty(ctx.S3.QueryValue("delimiter"));
         var keyMarker = ListObjects.NullIfEmpty(ctx.S3.QueryValue("key-marker"));
         var uploadIdMarker = ListObjects.NullIfEmpty(ctx.S3.QueryValue("upload-id-marker"));
-        var maxUploads = HttpValues.MaxKeys(ctx.S3.QueryValue("max-uploads"));
+        var maxUploads = HttpValues.MaxKeys(ctx.S3.QueryValue("max-uploads"), "max-uploads");
         var url = HttpValues.UrlEncoding(ctx.S3.QueryValue("encoding-type"));
         var page = ctx.Engine.ListMultipartUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
 
