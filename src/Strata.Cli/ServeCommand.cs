@@ -19,9 +19,10 @@ internal static class ServeCommand
         var tls = new Option<bool>("--tls") { Description = "Serve HTTPS (a certificate is generated in DATA/tls/ unless --tls-cert/--tls-key are given; env STRATA_TLS)" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate (chain) for HTTPS (env STRATA_TLS_CERT)" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for HTTPS (env STRATA_TLS_KEY)" };
+        var accessLog = new Option<bool>("--access-log") { Description = "Print one line per S3 request: id, key id, method, path, operation, status, error code, bytes, time (env STRATA_ACCESS_LOG)" };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            data, listen, region, domain, tls, tlsCert, tlsKey,
+            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,9 +38,10 @@ internal static class ServeCommand
                 Listen = parse.GetValue(listen) ?? config["LISTEN"] ?? "127.0.0.1:9000",
                 Region = parse.GetValue(region) ?? config["REGION"] ?? "us-east-1",
                 BaseDomain = parse.GetValue(domain) ?? config["DOMAIN"] ?? "localhost",
-                Tls = parse.GetValue(tls) || string.Equals(config["TLS"], "true", StringComparison.OrdinalIgnoreCase) || config["TLS"] == "1",
+                Tls = parse.GetValue(tls) || IsTrue(config["TLS"]),
                 TlsCertPath = parse.GetValue(tlsCert) ?? config["TLS_CERT"],
                 TlsKeyPath = parse.GetValue(tlsKey) ?? config["TLS_KEY"],
+                AccessLog = parse.GetValue(accessLog) || IsTrue(config["ACCESS_LOG"]),
                 RootAccessKey = config["ROOT_ACCESS_KEY"],
                 RootSecretKey = config["ROOT_SECRET_KEY"],
             };
@@ -57,4 +59,6 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static bool IsTrue(string? setting) => string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase) || setting == "1";
 }

@@ -6,8 +6,9 @@ set -u
 STRATA_TMP=$(mktemp -d /tmp/strata-compat.XXXXXX)
 export STRATA_ROOT_ACCESS_KEY=COMPATROOTKEY000001
 export STRATA_ROOT_SECRET_KEY=compat-secret-0123456789abcdefghijklmnopq
+# The access log (one line per request) is shown when a test fails.
 # STRATA_SERVE_ARGS adds options, e.g. --tls (then STRATA_CA names the generated CA certificate).
-"$STRATA_BIN" serve --data "$STRATA_TMP/data" --listen 127.0.0.1:0 ${STRATA_SERVE_ARGS:-} > "$STRATA_TMP/server.log" 2>&1 &
+"$STRATA_BIN" serve --data "$STRATA_TMP/data" --listen 127.0.0.1:0 --access-log ${STRATA_SERVE_ARGS:-} > "$STRATA_TMP/server.log" 2>&1 &
 STRATA_PID=$!
 strata_stop() {
   kill -TERM "$STRATA_PID" 2>/dev/null && wait "$STRATA_PID" 2>/dev/null
@@ -26,3 +27,22 @@ export STRATA_ENDPOINT
 export STRATA_CA="$STRATA_TMP/data/tls/ca.pem"
 export AWS_ACCESS_KEY_ID=$STRATA_ROOT_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$STRATA_ROOT_SECRET_KEY AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+# check NAME COMMAND...: one test of the suite named by $SUITE; it passes when the command exits 0 under
+# set -euo pipefail. A failure shows the end of the command's output (progress bars dropped) and the server's
+# last requests. Counts go to $passed and $failed; $WORK must be the suite's scratch directory.
+passed=0; failed=0
+check() {
+  local name=$1 rc; shift
+  # Not inside an if: set -e is switched off in a subshell that is a condition.
+  ( set -euo pipefail; "$@" ) > "$WORK/$name.log" 2>&1; rc=$?
+  if [ "$rc" -eq 0 ]; then
+    echo "PASS $SUITE $name"; passed=$((passed + 1))
+  else
+    echo "FAIL $SUITE $name (exit $rc)"
+    tr '\r' '\n' < "$WORK/$name.log" | grep -v '^Completed .* remaining *$' | tail -25 | sed 's/^/    /'
+    echo "    -- the server's last requests:"
+    grep -v '^ *$' "$STRATA_TMP/server.log" | tail -15 | sed 's/^/    | /'
+    failed=$((failed + 1))
+  fi
+}

@@ -10,6 +10,7 @@ internal static class ErrorResponse
     public static async Task WriteAsync(HttpContext http, StrataException error, string resource, string requestId)
     {
         var response = http.Response;
+        Hosting.AccessLog.NoteError(http, error.Error);
         response.StatusCode = S3ErrorMap.StatusOf(error.Error);
         if (error.Headers is not null)
         {

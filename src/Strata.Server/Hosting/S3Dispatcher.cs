@@ -14,7 +14,7 @@ namespace Strata.Server.Hosting;
 /// XML error. Each layer is entered once, downward.
 /// </summary>
 internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenticator authenticator, Authorizer authorizer, MfaVerifier mfa,
-    ServerSettings settings, Admin.AdminEndpoints admin, ILogger<S3Dispatcher> log)
+    ServerSettings settings, Admin.AdminEndpoints admin, AccessLog accessLog, ILogger<S3Dispatcher> log)
 {
     public const string ReservedPrefix = "/_strata/";
     private static long _requestCounter = Random.Shared.NextInt64(1L << 40);
@@ -39,11 +39,16 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         }
 
         var resource = http.Request.Path.Value ?? "/";
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        S3Operation? operation = null;
+        string? accessKeyId = null;
         try
         {
             var s3 = S3Request.Parse(http.Request, settings.BaseDomain);
             resource = s3.Resource;
+            operation = s3.Operation;
             var caller = authenticator.Authenticate(http.Request);
+            accessKeyId = caller.IsAnonymous ? null : caller.AccessKeyId;
             var principal = caller.IsAnonymous ? Principal.Anonymous : authenticator.Credentials.PrincipalOf(caller.AccessKeyId);
             // Denied requests change nothing: the decision comes before the operation reads the body.
             if (S3Actions.For(s3) is { } action) authorizer.Check(http, principal, action, s3.Bucket, s3.Key);
@@ -53,7 +58,11 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         }
         catch (StrataException error)
         {
-            if (http.Response.HasStarted) throw; // mid-body: the client sees a cut connection, never a partial success
+            if (http.Response.HasStarted)
+            {
+                AccessLog.NoteError(http, $"{error.Error}(cut)");
+                throw; // mid-body: the client sees a cut connection, never a partial success
+            }
             http.Response.Clear();
             RestoreHeaders(http, requestId);
             await ErrorResponse.WriteAsync(http, error, resource, requestId);
@@ -61,6 +70,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The client went away; whatever it was sending was not committed.
+            AccessLog.NoteError(http, "ClientGone");
         }
         catch (Exception error) when (!http.Response.HasStarted && error is not BadHttpRequestException)
         {
@@ -76,6 +86,10 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             http.Response.Clear();
             RestoreHeaders(http, requestId);
             await ErrorResponse.WriteAsync(http, S3Fail.Exception(code), resource, requestId);
+        }
+        finally
+        {
+            accessLog.Write(http, requestId, accessKeyId, operation, startedAt);
         }
     }
 

@@ -29,6 +29,9 @@ public sealed class StrataServerOptions
     public string? RootSecretKey { get; set; }
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
+    /// <summary>Write one line per S3 request (see <see cref="AccessLog"/>) to the console log.</summary>
+    public bool AccessLog { get; set; }
+
     /// <summary>Serve HTTPS: with <see cref="TlsCertPath"/>/<see cref="TlsKeyPath"/> (PEM), or a certificate generated in DATA/tls/.</summary>
     public bool Tls { get; set; }
 
@@ -96,6 +99,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.LogLevel);
+        if (options.AccessLog) builder.Logging.AddFilter(Hosting.AccessLog.Category, LogLevel.Information);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -121,6 +125,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region));
+        builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddSingleton<S3Dispatcher>();
 
         var app = builder.Build();

@@ -76,12 +76,13 @@ internal sealed class PublishedServer : IAsyncDisposable
     }
 
     /// <summary>Starts the binary and returns once it prints its serving line (it accepts requests from then on).</summary>
-    public static async Task<PublishedServer> StartAsync(Sandbox sandbox)
+    /// <param name="options">More `strata serve` options, e.g. --access-log.</param>
+    public static async Task<PublishedServer> StartAsync(Sandbox sandbox, params string[] options)
     {
         var output = new ConcurrentQueue<string>();
         var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var watch = Stopwatch.StartNew();
-        var process = Launch(sandbox, output, line =>
+        var process = Launch(sandbox, output, options, line =>
         {
             var at = line.IndexOf(ServingMarker, StringComparison.Ordinal);
             if (at < 0) return;
@@ -110,14 +111,14 @@ internal sealed class PublishedServer : IAsyncDisposable
     {
         var output = new ConcurrentQueue<string>();
         var servedBeforeKill = false;
-        using var process = Launch(sandbox, output, line => servedBeforeKill |= line.Contains(ServingMarker, StringComparison.Ordinal));
+        using var process = Launch(sandbox, output, [], line => servedBeforeKill |= line.Contains(ServingMarker, StringComparison.Ordinal));
         await Task.Delay(delay);
         if (!process.HasExited) process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
         return servedBeforeKill;
     }
 
-    private static Process Launch(Sandbox sandbox, ConcurrentQueue<string> output, Action<string> onLine)
+    private static Process Launch(Sandbox sandbox, ConcurrentQueue<string> output, string[] options, Action<string> onLine)
     {
         var start = new ProcessStartInfo(Binary)
         {
@@ -126,7 +127,7 @@ internal sealed class PublishedServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "serve", "--data", sandbox.DataDirectory, "--listen", "127.0.0.1:0" }) start.ArgumentList.Add(argument);
+        foreach (var argument in new[] { "serve", "--data", sandbox.DataDirectory, "--listen", "127.0.0.1:0" }.Concat(options)) start.ArgumentList.Add(argument);
         // Settings of the machine running the tests must not leak in (region, domain, a data directory).
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("STRATA_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(name);
         start.Environment["STRATA_ROOT_ACCESS_KEY"] = AccessKey;
