@@ -75,7 +75,9 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
                 DiskDirectory = disk?.Directory,
                 Notes =
                 {
-                    "large: single PUTs of the whole object; the server does not implement multipart upload yet.",
+                    settings.LargeSize >= settings.MultipartThreshold
+                        ? $"large: multipart uploads of {Units.ByteSize.Format(settings.PartSize)} parts, {settings.PartConcurrency} parts of an object in flight at once; GETs are whole-object."
+                        : "large: single PUTs (the object is under the multipart threshold).",
                     "MB/s is 10^6 bytes per second. Latency is per request, from send to the last body byte.",
                     settings.ServerInProcess
                         ? "CPU and allocation per op are the whole process: client, no-op ceiling and in-process server together."
@@ -143,7 +145,9 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
             await progress.WriteLineAsync($"  http-noop: PUT {Summary(http.Value.Put)}; GET {Summary(http.Value.Get)}");
         }
         var fsync = disk is null ? null : await Announce("large-put", "disk-fsync", disk.MeasureAsync(size, c));
-        List<string> notes = ["single PUT per object: multipart upload is not implemented in the server yet"];
+        List<string> notes = [size >= settings.MultipartThreshold
+            ? $"multipart: {Units.ByteSize.Format(settings.PartSize)} parts, {settings.PartConcurrency} in flight per object"
+            : "single PUT per object"];
         return
         [
             new WorkloadReport

@@ -20,6 +20,13 @@ internal sealed class BenchSettings
     public long LargeSize { get; init; } = 64L * 1024 * 1024;
     public int LargeConcurrency { get; init; } = 4;
 
+    /// <summary>large: objects of at least this size go as multipart uploads (as awscli, boto3 and TransferUtility do).</summary>
+    public long MultipartThreshold { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>large: part size, and how many parts of one object are in flight at once.</summary>
+    public long PartSize { get; init; } = 8L * 1024 * 1024;
+    public int PartConcurrency { get; init; } = 4;
+
     /// <summary>Objects written before get and mixed, read at random.</summary>
     public int Objects { get; init; } = 1000;
 

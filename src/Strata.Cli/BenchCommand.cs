@@ -31,6 +31,9 @@ internal static class BenchCommand
         var size = new Option<string>("--size") { Description = "Object size for put, get, overwrite and mixed, e.g. 4KiB", DefaultValueFactory = _ => "4KiB" };
         var largeSize = new Option<string>("--large-size") { Description = "Object size for large", DefaultValueFactory = _ => "64MiB" };
         var largeConcurrency = new Option<int>("--large-concurrency") { Description = "Requests in flight for large", DefaultValueFactory = _ => 4 };
+        var multipartThreshold = new Option<string>("--multipart-threshold") { Description = "large: objects this big or bigger go as multipart uploads", DefaultValueFactory = _ => "16MiB" };
+        var partSize = new Option<string>("--part-size") { Description = "large: multipart part size (at least 5MiB)", DefaultValueFactory = _ => "8MiB" };
+        var partConcurrency = new Option<int>("--part-concurrency") { Description = "large: parts of one object in flight at once", DefaultValueFactory = _ => 4 };
         var objects = new Option<int>("--objects") { Description = "Objects written first for get and mixed to read", DefaultValueFactory = _ => 1000 };
         var overwriteKeys = new Option<int>("--overwrite-keys") { Description = "Keys the overwrite workload cycles through", DefaultValueFactory = _ => 16 };
         var listDepths = new Option<string>("--list-depths") { Description = "Versions under the listed prefix, comma-separated (add 1000000 for 10^6)", DefaultValueFactory = _ => "10000,100000" };
@@ -46,7 +49,8 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Load-test an S3 endpoint: throughput and latency per workload, with the machine's limits measured in the same run.")
         {
-            endpoint, server, serverPid, workloads, duration, warmup, concurrency, size, largeSize, largeConcurrency, objects, overwriteKeys,
+            endpoint, server, serverPid, workloads, duration, warmup, concurrency, size, largeSize, largeConcurrency, multipartThreshold, partSize, partConcurrency,
+            objects, overwriteKeys,
             listDepths, versionsPerKey, baseline, dataDir, json, jsonFile, accessKey, secretKey, region, bucket,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -63,9 +67,11 @@ internal static class BenchCommand
             if (!DurationText.TryParse(parse.GetValue(duration), out var measured) || measured <= TimeSpan.Zero
                 || !ByteSize.TryParse(parse.GetValue(size), out var small) || small <= 0 || small > int.MaxValue
                 || !ByteSize.TryParse(parse.GetValue(largeSize), out var large) || large <= 0 || large > int.MaxValue
+                || !ByteSize.TryParse(parse.GetValue(multipartThreshold), out var threshold) || threshold <= 0
+                || !ByteSize.TryParse(parse.GetValue(partSize), out var part) || part < 5L * 1024 * 1024 || part > int.MaxValue
                 || !TryParseDepths(parse.GetValue(listDepths), out var depths))
             {
-                await progress.WriteLineAsync("strata bench: --duration wants e.g. 10s, --size/--large-size e.g. 4KiB/64MiB (under 2 GiB), --list-depths e.g. 10000,100000.");
+                await progress.WriteLineAsync("strata bench: --duration wants e.g. 10s, --size/--large-size e.g. 4KiB/64MiB (under 2 GiB), --part-size 5MiB or more, --list-depths e.g. 10000,100000.");
                 return 2;
             }
             var warm = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, measured.Ticks / 5));
@@ -126,6 +132,9 @@ internal static class BenchCommand
                     Size = small,
                     LargeSize = large,
                     LargeConcurrency = Math.Max(1, parse.GetValue(largeConcurrency)),
+                    MultipartThreshold = threshold,
+                    PartSize = part,
+                    PartConcurrency = Math.Max(1, parse.GetValue(partConcurrency)),
                     Objects = Math.Max(1, parse.GetValue(objects)),
                     OverwriteKeys = Math.Max(1, parse.GetValue(overwriteKeys)),
                     ListDepths = depths,

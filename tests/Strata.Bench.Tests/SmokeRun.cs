@@ -38,6 +38,31 @@ public sealed class SmokeRun
     }
 
     [Fact]
+    public async Task Large_objects_over_the_threshold_go_as_multipart_uploads_the_server_completes()
+    {
+        var (exit, stdout, stderr) = await RunAsync(
+            "bench", "--server", "--json", "--workload", "large", "--duration", "300ms", "--large-size", "11MiB", "--large-concurrency", "1",
+            "--multipart-threshold", "10MiB", "--part-size", "5MiB", "--part-concurrency", "3");
+
+        Assert.True(exit == 0, $"exit {exit}\n{stderr}\n{stdout}");
+        using var json = JsonDocument.Parse(stdout);
+        var put = json.RootElement.GetProperty("workloads").EnumerateArray().Single(w => w.GetProperty("workload").GetString() == "large-put");
+        Assert.Equal(0, put.GetProperty("errors").GetInt64());
+        Assert.True(put.GetProperty("ops").GetInt64() > 0);
+        Assert.Contains("multipart: 5MiB parts, 3 in flight per object", put.GetRawText(), StringComparison.Ordinal);
+        var get = json.RootElement.GetProperty("workloads").EnumerateArray().Single(w => w.GetProperty("workload").GetString() == "large-get");
+        Assert.Equal(0, get.GetProperty("errors").GetInt64()); // each GET checks it got all 11 MiB back
+    }
+
+    [Fact]
+    public async Task A_part_size_under_5_MiB_is_a_usage_error()
+    {
+        var (exit, _, stderr) = await RunAsync("bench", "--server", "--part-size", "1MiB");
+        Assert.Equal(2, exit);
+        Assert.Contains("--part-size", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Neither_an_endpoint_nor_server_is_a_usage_error()
     {
         var (exit, _, stderr) = await RunAsync("bench", "--duration", "1s");

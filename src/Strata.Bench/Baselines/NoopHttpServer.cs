@@ -13,9 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace Strata.Bench.Baselines;
 
 /// <summary>
-/// The HTTP ceiling: Kestrel on 127.0.0.1:0 doing no work. PUT reads and drops the body, GET answers with
-/// <see cref="ObjectSize"/> bytes, DELETE answers 204, a listing answers a canned page of 1000 entries shaped
-/// like S3's. No signature is checked, so the same client against it measures everything but the server.
+/// The HTTP ceiling: Kestrel on 127.0.0.1:0 doing no work. PUT (an object or a part) reads and drops the body,
+/// GET answers with <see cref="ObjectSize"/> bytes, DELETE answers 204, POST answers as CreateMultipartUpload or
+/// CompleteMultipartUpload, a listing answers a canned page of 1000 entries shaped like S3's. No signature is checked, so the same client against it measures everything but the server.
 /// </summary>
 internal sealed class NoopHttpServer : IAsyncDisposable
 {
@@ -24,6 +24,10 @@ internal sealed class NoopHttpServer : IAsyncDisposable
     private readonly byte[] _payload;
     private readonly byte[] _versionsPage = CannedPage(versions: true);
     private readonly byte[] _objectsPage = CannedPage(versions: false);
+    private static readonly byte[] InitiateAnswer =
+        "<InitiateMultipartUploadResult><Bucket>noop</Bucket><Key>noop</Key><UploadId>noop</UploadId></InitiateMultipartUploadResult>"u8.ToArray();
+    private static readonly byte[] CompleteAnswer =
+        "<CompleteMultipartUploadResult><Bucket>noop</Bucket><Key>noop</Key><ETag>\"noop-1\"</ETag></CompleteMultipartUploadResult>"u8.ToArray();
 
     private NoopHttpServer(WebApplication app, byte[] payload, Uri endpoint)
     {
@@ -65,6 +69,16 @@ internal sealed class NoopHttpServer : IAsyncDisposable
         {
             await DrainAsync(request.Body, context.RequestAborted);
             response.Headers.ETag = "\"noop\"";
+            return;
+        }
+        if (HttpMethods.IsPost(request.Method))
+        {
+            // CreateMultipartUpload (?uploads) or CompleteMultipartUpload (?uploadId=): S3's answers, minimal.
+            await DrainAsync(request.Body, context.RequestAborted);
+            var answer = request.Query.ContainsKey("uploads") ? InitiateAnswer : CompleteAnswer;
+            response.ContentType = "application/xml";
+            response.ContentLength = answer.Length;
+            await response.Body.WriteAsync(answer, context.RequestAborted);
             return;
         }
         if (HttpMethods.IsDelete(request.Method))

@@ -70,6 +70,58 @@ internal sealed class S3BenchClient : IDisposable
         return body.Length;
     }
 
+    /// <summary>
+    /// A multipart upload of <paramref name="body"/> in parts of <paramref name="partSize"/>, up to
+    /// <paramref name="partConcurrency"/> parts in flight; aborted when a part or the completion fails.
+    /// </summary>
+    public async ValueTask<long> PutObjectMultipartAsync(string bucket, string key, ReadOnlyMemory<byte> body, long partSize, int partConcurrency,
+        CancellationToken cancellationToken)
+    {
+        var path = ObjectPath(bucket, key);
+        string uploadId;
+        using (var create = Request(HttpMethod.Post, path, "uploads=", SigV4Signer.EmptyPayloadHash))
+        {
+            using var response = await _http.SendAsync(create, cancellationToken);
+            await EnsureSuccessAsync(response, cancellationToken);
+            uploadId = Between(await response.Content.ReadAsStringAsync(cancellationToken), "<UploadId>", "</UploadId>")
+                ?? throw new BenchRequestException("CreateMultipartUpload answered without an UploadId");
+        }
+        var partCount = (int)Math.Max(1, (body.Length + partSize - 1) / partSize);
+        var etags = new string[partCount];
+        try
+        {
+            await Parallel.ForAsync(0, partCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, partConcurrency), CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    var start = i * partSize;
+                    var part = body.Slice((int)start, (int)Math.Min(partSize, body.Length - start));
+                    var query = SigV4Signer.CanonicalQuery(("partNumber", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("uploadId", uploadId));
+                    using var request = Request(HttpMethod.Put, path, query, SigV4Signer.UnsignedPayload);
+                    request.Content = new ReadOnlyMemoryContent(part);
+                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                    await EnsureSuccessAsync(response, ct);
+                    etags[i] = response.Headers.ETag?.Tag ?? throw new BenchRequestException("UploadPart answered without an ETag");
+                });
+            var xml = new System.Text.StringBuilder("<CompleteMultipartUpload>");
+            for (var i = 0; i < partCount; i++) xml.Append("<Part><PartNumber>").Append(i + 1).Append("</PartNumber><ETag>").Append(etags[i]).Append("</ETag></Part>");
+            xml.Append("</CompleteMultipartUpload>");
+            using var complete = Request(HttpMethod.Post, path, SigV4Signer.CanonicalQuery(("uploadId", uploadId)), SigV4Signer.UnsignedPayload);
+            complete.Content = new StringContent(xml.ToString(), System.Text.Encoding.UTF8, "application/xml");
+            using var done = await _http.SendAsync(complete, cancellationToken);
+            // S3 may answer 200 with an <Error> body once it has started the response.
+            var answer = done.IsSuccessStatusCode ? await done.Content.ReadAsStringAsync(cancellationToken) : null;
+            if (answer is null) await EnsureSuccessAsync(done, cancellationToken);
+            if (answer!.Contains("<Error>", StringComparison.Ordinal)) throw new BenchRequestException($"CompleteMultipartUpload: {Between(answer, "<Code>", "</Code>")}");
+        }
+        catch
+        {
+            using var abort = Request(HttpMethod.Delete, path, SigV4Signer.CanonicalQuery(("uploadId", uploadId)), SigV4Signer.EmptyPayloadHash);
+            using var _ = await _http.SendAsync(abort, CancellationToken.None);
+            throw;
+        }
+        return body.Length;
+    }
+
     /// <summary>Reads the whole body into a pooled scratch buffer; a length other than <paramref name="expectedLength"/> (when given) is an error.</summary>
     public async ValueTask<long> GetObjectAsync(string bucket, string key, long expectedLength, CancellationToken cancellationToken)
     {

@@ -53,7 +53,10 @@ internal sealed class ObjectWorkloads(BenchSettings settings, ResourceProbe prob
         return moved;
     }
 
-    /// <summary>Large PUTs, then large GETs of what was written. Single PUTs: the server has no multipart yet.</summary>
+    /// <summary>
+    /// Large PUTs, then large GETs of what was written. Objects of at least the multipart threshold go as multipart
+    /// uploads of PartSize parts, PartConcurrency at a time, as real clients send them.
+    /// </summary>
     public async Task<(Measurement Put, Measurement Get)> LargeAsync(BenchTarget target, long size, int concurrency)
     {
         var body = payload.AsMemory(0, checked((int)size));
@@ -61,14 +64,14 @@ internal sealed class ObjectWorkloads(BenchSettings settings, ResourceProbe prob
         var put = await LoadLoop.RunAsync(concurrency, settings.Duration, settings.Warmup, async w =>
         {
             var key = $"large/{runId}/{target.Name}/{w.Id}/{w.Sequence}";
-            var moved = await target.Client.PutObjectAsync(target.Bucket, key, body, CancellationToken.None);
+            var moved = await PutLargeAsync(target, key, body);
             lock (written) written.Add(key);
             return moved;
         }, probe);
         if (written.Count == 0)
         {
             var key = $"large/{runId}/{target.Name}/seed";
-            await target.Client.PutObjectAsync(target.Bucket, key, body, CancellationToken.None);
+            await PutLargeAsync(target, key, body);
             written.Add(key);
         }
         var keys = written.ToArray();
@@ -77,6 +80,11 @@ internal sealed class ObjectWorkloads(BenchSettings settings, ResourceProbe prob
             w => target.Client.GetObjectAsync(target.Bucket, keys[w.Random.Next(keys.Length)], size, CancellationToken.None), probe);
         return (put, get);
     }
+
+    private ValueTask<long> PutLargeAsync(BenchTarget target, string key, ReadOnlyMemory<byte> body) =>
+        body.Length >= settings.MultipartThreshold
+            ? target.Client.PutObjectMultipartAsync(target.Bucket, key, body, settings.PartSize, settings.PartConcurrency, CancellationToken.None)
+            : target.Client.PutObjectAsync(target.Bucket, key, body, CancellationToken.None);
 
     /// <summary>Writes the objects get and mixed read, once per target and size; a failure here aborts the workload.</summary>
     private async Task<string[]> EnsureReadSetAsync(BenchTarget target, long size)
