@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using Strata.Bench;
+using Strata.Bench.Client;
 using Strata.Bench.Reporting;
 using Strata.Bench.Units;
 using Strata.Server.Hosting;
@@ -114,7 +115,7 @@ internal static class BenchCommand
                     }, TextWriter.Null, cancellationToken);
                     await progress.WriteLineAsync($"in-process Strata at {host.Endpoint}, data in {serverData}");
                 }
-                if (key is null || secret is null)
+                if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
                 {
                     await progress.WriteLineAsync("strata bench: no credentials (--access-key/--secret-key or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).");
                     return 2;
@@ -145,7 +146,17 @@ internal static class BenchCommand
                     ServerInProcess = inProcess,
                     Bucket = parse.GetValue(bucket),
                 };
-                var report = await new BenchRunner(settings, progress).RunAsync(cancellationToken);
+                BenchReport report;
+                try
+                {
+                    report = await new BenchRunner(settings, progress).RunAsync(cancellationToken);
+                }
+                catch (Exception failure) when (failure is BenchRequestException or HttpRequestException)
+                {
+                    // Before any workload: the bucket could not be set up (credentials, permissions, endpoint).
+                    await progress.WriteLineAsync($"strata bench: could not set up the bench bucket on {settings.Endpoint}: {failure.Message}");
+                    return 3;
+                }
                 if (parse.GetValue(jsonFile) is { } path)
                 {
                     await using var file = File.Create(path);

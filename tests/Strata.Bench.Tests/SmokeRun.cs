@@ -63,6 +63,21 @@ public sealed class SmokeRun
     }
 
     [Fact]
+    public async Task An_endpoint_that_does_not_answer_is_reported_in_plain_words_with_exit_3()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there now
+
+        var (exit, _, stderr) = await RunAsync("bench", "--endpoint-url", $"http://127.0.0.1:{port}", "--access-key", "AKIDEXAMPLE", "--secret-key", "secret",
+            "--workload", "put", "--duration", "100ms");
+        Assert.Equal(3, exit);
+        Assert.Contains("could not set up the bench bucket", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
     public async Task Neither_an_endpoint_nor_server_is_a_usage_error()
     {
         var (exit, _, stderr) = await RunAsync("bench", "--duration", "1s");

@@ -14,6 +14,7 @@ internal sealed class Committer : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
+    private readonly StatementCache _statements;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
@@ -21,6 +22,7 @@ internal sealed class Committer : IAsyncDisposable
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        _statements = new StatementCache(_connection);
         Execute("PRAGMA synchronous=FULL;");
         Schema.Migrate(_connection);
         _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
@@ -54,7 +56,7 @@ internal sealed class Committer : IAsyncDisposable
         try
         {
             using var tx = _connection.BeginTransaction(deferred: false);
-            var write = new WriteTransaction(_connection, tx, afterCommit);
+            var write = new WriteTransaction(_statements, tx, afterCommit);
             if (batch.Count == 1)
             {
                 // Alone in its batch a write needs no savepoint: if it is refused, the transaction is rolled back whole.
@@ -121,16 +123,15 @@ internal sealed class Committer : IAsyncDisposable
 
     private void Execute(string sql, SqliteTransaction? tx = null)
     {
-        using var command = _connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        using var statement = _statements.Rent(sql, tx);
+        statement.ExecuteNonQuery();
     }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _statements.Dispose();
         _connection.Dispose();
     }
 
@@ -162,15 +163,10 @@ internal sealed class Committer : IAsyncDisposable
 }
 
 /// <summary>The open batch transaction as one write sees it.</summary>
-internal sealed class WriteTransaction(SqliteConnection connection, SqliteTransaction transaction, List<Action> afterCommit)
+internal sealed class WriteTransaction(StatementCache statements, SqliteTransaction transaction, List<Action> afterCommit)
 {
-    public SqliteCommand Command(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    /// <summary>A prepared statement of the writer's connection inside this transaction; dispose it after its reader.</summary>
+    public Statement Command(string sql) => statements.Rent(sql, transaction);
 
     /// <summary>Work that may only happen once the batch is durable, such as unlinking a replaced blob.</summary>
     public void AfterCommit(Action action) => afterCommit.Add(action);
