@@ -17,8 +17,8 @@ public sealed partial class StorageEngine
 
     public List<UserInfo> ListUsers()
     {
-        using var connection = Read();
-        return IdentityReads.Users(connection);
+        using var session = Read();
+        return IdentityReads.Users(session.Connection);
     }
 
     /// <summary>A new access key for the user; the secret is returned this once and stored sealed.</summary>
@@ -34,8 +34,8 @@ public sealed partial class StorageEngine
 
     public List<AccessKeyInfo> ListAccessKeys(string? userName)
     {
-        using var connection = Read();
-        return IdentityReads.AccessKeys(connection, userName);
+        using var session = Read();
+        return IdentityReads.AccessKeys(session.Connection, userName);
     }
 
     public Task PutUserPolicyAsync(string userName, string policyName, string document) =>
@@ -45,14 +45,14 @@ public sealed partial class StorageEngine
 
     public List<(string Name, string Document)> ListUserPolicies(string userName)
     {
-        using var connection = Read();
-        return IdentityReads.UserPolicies(connection, userName);
+        using var session = Read();
+        return IdentityReads.UserPolicies(session.Connection, userName);
     }
 
     public IdentitySnapshot LoadIdentities()
     {
-        using var connection = Read();
-        return IdentityReads.Snapshot(connection, Secrets);
+        using var session = Read();
+        return IdentityReads.Snapshot(session.Connection, Secrets);
     }
 
     /// <summary>Registers a virtual MFA device's TOTP seed (stored sealed); EntityAlreadyExists if the serial is taken.</summary>
@@ -64,8 +64,8 @@ public sealed partial class StorageEngine
 
     public Dictionary<string, byte[]> LoadMfaDevices()
     {
-        using var connection = Read();
-        return IdentityReads.MfaDevices(connection, Secrets);
+        using var session = Read();
+        return IdentityReads.MfaDevices(session.Connection, Secrets);
     }
 
     /// <summary>Sets (or with null removes) a bucket's policy.</summary>
@@ -74,8 +74,8 @@ public sealed partial class StorageEngine
     /// <summary>The bucket's policy document, or null; throws NoSuchBucket.</summary>
     public string? GetBucketPolicy(BucketName bucket)
     {
-        using var connection = Read();
-        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        return IdentityReads.BucketPolicy(connection, info.Id);
+        using var session = Read();
+        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return IdentityReads.BucketPolicy(session.Connection, info.Id);
     }
 }

@@ -19,14 +19,14 @@ public sealed class EngineOptions
 
 /// <summary>
 /// The storage engine: SQLite metadata (WAL, synchronous=FULL) plus blob files. Every change is one call
-/// that runs in one transaction of the group committer; reads use pooled read-only connections and see
-/// committed state only.
+/// that runs in one transaction of the group committer; reads use pooled read-only connections, kept open with
+/// their prepared statements, and see committed state only.
 /// </summary>
 public sealed partial class StorageEngine : IAsyncDisposable
 {
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
-    private readonly string _readConnectionString;
+    private readonly ReadSessions _reads;
     private readonly Committer _committer;
     internal BlobStore Blobs { get; }
     private Identities.SecretBox Secrets { get; }
@@ -37,7 +37,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _time = time;
         Directory.CreateDirectory(options.DataDirectory);
         var database = Path.Combine(options.DataDirectory, "metadata.db");
-        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _reads = new ReadSessions(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         _committer = new Committer(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         Blobs = new BlobStore(options.DataDirectory);
         Secrets = new Identities.SecretBox(options.DataDirectory);
@@ -70,12 +70,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         return new RecoveryReport(removed);
     }
 
-    private SqliteConnection Read()
-    {
-        var connection = new SqliteConnection(_readConnectionString);
-        connection.Open();
-        return connection;
-    }
+    private ReadSession Read() => _reads.Rent();
 
     // ---- Buckets ----
 
@@ -89,16 +84,16 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     public BucketInfo? FindBucket(BucketName name)
     {
-        using var connection = Read();
-        return BucketReads.Find(connection, name);
+        using var session = Read();
+        return BucketReads.Find(session, name);
     }
 
     public BucketInfo GetBucket(BucketName name) => FindBucket(name) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
 
     public List<BucketInfo> ListBuckets()
     {
-        using var connection = Read();
-        return BucketReads.List(connection);
+        using var session = Read();
+        return BucketReads.List(session.Connection);
     }
 
     // ---- Objects ----
@@ -130,13 +125,12 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// </summary>
     public (BucketInfo Bucket, ObjectVersion? Version) FindVersion(BucketName bucket, ObjectKey key, VersionId? versionId)
     {
-        using var connection = Read();
-        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        using var command = connection.CreateCommand();
+        using var session = Read();
+        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
         var keyBytes = key.ToUtf8();
-        command.CommandText = versionId is null
+        using var command = session.Command(versionId is null
             ? $"SELECT {Rows.VersionColumns} FROM versions v WHERE bucket_id = $b AND key = $k ORDER BY seq DESC LIMIT 1"
-            : $"SELECT {Rows.VersionColumns} FROM versions v WHERE bucket_id = $b AND key = $k AND version_id = $v";
+            : $"SELECT {Rows.VersionColumns} FROM versions v WHERE bucket_id = $b AND key = $k AND version_id = $v");
         command.With("$b", info.Id).With("$k", keyBytes);
         if (versionId is { } id) command.With("$v", id.Value);
         using var r = command.ExecuteReader();
@@ -188,8 +182,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public List<ObjectPart> ObjectParts(ObjectVersion version)
     {
         if (version.PartsCount == 0) return [new ObjectPart(1, 0, version.Size, version.BlobId, version.Inline)];
-        using var connection = Read();
-        return MultipartReads.ObjectParts(connection, version.Seq);
+        using var session = Read();
+        return MultipartReads.ObjectParts(session.Connection, version.Seq);
     }
 
     // ---- Multipart uploads ----
@@ -203,9 +197,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>
     public UploadInfo GetUpload(BucketName bucket, ObjectKey key, string uploadId)
     {
-        using var connection = Read();
-        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        return (MultipartReads.Find(connection, info.Id, key, uploadId) ?? throw S3Fail.Exception(StrataError.NoSuchUpload)).Upload;
+        using var session = Read();
+        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return (MultipartReads.Find(session.Connection, info.Id, key, uploadId) ?? throw S3Fail.Exception(StrataError.NoSuchUpload)).Upload;
     }
 
     internal async Task<PartInfo> UploadPartAsync(BucketName bucket, ObjectKey key, string uploadId, int partNumber, BlobDraft draft,
@@ -235,32 +229,36 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     public (UploadInfo Upload, List<PartInfo> Parts) ListParts(BucketName bucket, ObjectKey key, string uploadId, int partNumberMarker, int limit)
     {
-        using var connection = Read();
-        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        var (row, upload) = MultipartReads.Find(connection, info.Id, key, uploadId) ?? throw S3Fail.Exception(StrataError.NoSuchUpload);
-        return (upload, MultipartReads.Parts(connection, row, partNumberMarker, limit));
+        using var session = Read();
+        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        var (row, upload) = MultipartReads.Find(session.Connection, info.Id, key, uploadId) ?? throw S3Fail.Exception(StrataError.NoSuchUpload);
+        return (upload, MultipartReads.Parts(session.Connection, row, partNumberMarker, limit));
     }
 
     public ListPage<UploadInfo> ListMultipartUploads(BucketName bucket, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker, int maxUploads)
     {
-        using var connection = Read();
-        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        return MultipartReads.List(connection, info.Id, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
+        using var session = Read();
+        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return MultipartReads.List(session.Connection, info.Id, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
     }
 
     public ListPage<ObjectVersion> ListObjects(BucketName bucket, string prefix, string? delimiter, string? startAfter, int maxKeys)
     {
-        using var connection = Read();
-        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        return ObjectListing.List(connection, info.Id, prefix, delimiter, startAfter, maxKeys);
+        using var session = Read();
+        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return ObjectListing.List(session.Connection, info.Id, prefix, delimiter, startAfter, maxKeys);
     }
 
     public ListPage<ObjectVersion> ListObjectVersions(BucketName bucket, string prefix, string? delimiter, string? keyMarker, VersionId? versionIdMarker, int maxKeys)
     {
-        using var connection = Read();
-        var info = BucketReads.Find(connection, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        return VersionListing.List(connection, info.Id, prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
+        using var session = Read();
+        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+        return VersionListing.List(session.Connection, info.Id, prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
     }
 
-    public ValueTask DisposeAsync() => _committer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _reads.Dispose();
+        await _committer.DisposeAsync();
+    }
 }

@@ -7,11 +7,9 @@ namespace Strata.Engine.Buckets;
 
 internal static class BucketReads
 {
-    public static BucketInfo? Find(SqliteConnection connection, BucketName name)
+    public static BucketInfo? Find(ReadSession session, BucketName name)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n";
-        command.With("$n", name.Value);
+        using var command = session.Command($"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n").With("$n", name.Value);
         using var r = command.ExecuteReader();
         return r.Read() ? Rows.ReadBucket(r) : null;
     }
