@@ -20,9 +20,10 @@ internal static class ServeCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate (chain) for HTTPS (env STRATA_TLS_CERT)" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for HTTPS (env STRATA_TLS_KEY)" };
         var accessLog = new Option<bool>("--access-log") { Description = "Print one line per S3 request: id, key id, method, path, operation, status, error code, bytes, time (env STRATA_ACCESS_LOG)" };
+        var maxConnections = new Option<int?>("--max-connections") { Description = "Open connections accepted at once; more are closed at once (default 4096; env STRATA_MAX_CONNECTIONS)" };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog,
+            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,9 +43,15 @@ internal static class ServeCommand
                 TlsCertPath = parse.GetValue(tlsCert) ?? config["TLS_CERT"],
                 TlsKeyPath = parse.GetValue(tlsKey) ?? config["TLS_KEY"],
                 AccessLog = parse.GetValue(accessLog) || IsTrue(config["ACCESS_LOG"]),
+                MaxConnections = parse.GetValue(maxConnections) ?? (int.TryParse(config["MAX_CONNECTIONS"], out var max) ? max : 4096),
                 RootAccessKey = config["ROOT_ACCESS_KEY"],
                 RootSecretKey = config["ROOT_SECRET_KEY"],
             };
+            if (options.MaxConnections < 1)
+            {
+                await Console.Error.WriteLineAsync("strata serve: --max-connections (STRATA_MAX_CONNECTIONS) must be 1 or more.");
+                return 2;
+            }
             await using var host = await StrataHost.StartAsync(options, Console.Out, cancellationToken);
             Console.WriteLine($"Strata is serving S3 at {host.Endpoint} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
             try

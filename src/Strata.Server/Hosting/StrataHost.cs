@@ -29,6 +29,13 @@ public sealed class StrataServerOptions
     public string? RootSecretKey { get; set; }
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
+    /// <summary>
+    /// Open connections Kestrel accepts at once; beyond it a new connection is closed at once, so a crowd of
+    /// slow clients costs a bounded number of sockets and file descriptors (each is also cut by the 30 s
+    /// request-head timeout and the body data rate).
+    /// </summary>
+    public int MaxConnections { get; set; } = 4096;
+
     /// <summary>Write one line per S3 request (see <see cref="AccessLog"/>) to the console log.</summary>
     public bool AccessLog { get; set; }
 
@@ -107,6 +114,7 @@ public sealed class StrataHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Listen(ParseEndpoint(options.Listen), listen =>
             {
                 if (certificate is not null) listen.UseHttps(certificate);

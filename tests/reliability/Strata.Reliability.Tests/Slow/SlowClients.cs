@@ -9,7 +9,8 @@ namespace Strata.Reliability.Tests.Slow;
 /// <summary>
 /// Clients that are slow, stall or vanish, against the published server with its Kestrel limits
 /// (src/Strata.Server/Hosting/StrataHost.cs: MaxRequestBodySize unlimited, MaxRequestHeadersTotalSize 64 KiB,
-/// RequestHeadersTimeout 30 s, MinRequestBodyDataRate Kestrel's default of 240 B/s after a 5 s grace period).
+/// RequestHeadersTimeout 30 s, MaxConcurrentConnections from --max-connections (4096), MinRequestBodyDataRate
+/// Kestrel's default of 240 B/s after a 5 s grace period).
 /// A normal client is still served, a cut upload leaves no object and, after a restart, no orphan blob file.
 /// Every loop is bounded in count and in time.
 /// </summary>
@@ -101,6 +102,80 @@ public sealed class SlowClients(ITestOutputHelper output)
         Assert.True(await server.IsHealthyAsync());
         Figures.Write(output, "slowloris", [("connections", connections), ("seconds", trickle.TotalSeconds), ("bytes_trickled", Interlocked.Read(ref bytesTrickled)),
             ("closed_by_server_during_trickle", closedByServer), ("normal_round_trips_served", served), ("slowest_round_trip_ms", (int)slowest.TotalMilliseconds)]);
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_limit_are_closed_at_once_and_the_server_serves_again_when_the_crowd_leaves()
+    {
+        const int limit = 32;
+        using var sandbox = new Sandbox();
+        await using var server = await PublishedServer.StartAsync(sandbox, "--max-connections", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var endpoint = server.Endpoint;
+        using (var s3 = server.CreateClient()) await s3.PutBucketAsync(Bucket);
+
+        // The crowd: each holds a connection with an unfinished request head.
+        var crowd = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                var client = new TcpClient();
+                await client.ConnectAsync(endpoint.Host, endpoint.Port);
+                await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"GET /{Bucket}/crowd-{i} HTTP/1.1\r\nHost: "));
+                crowd.Add(client);
+            }
+            await Task.Delay(500); // Kestrel counts a connection once it has accepted it
+
+            // One more: accepted by the kernel, then closed by Kestrel without an answer.
+            using var extra = new TcpClient();
+            await extra.ConnectAsync(endpoint.Host, endpoint.Port);
+            var watch = Stopwatch.StartNew();
+            var closed = await ClosedByServerAsync(extra, TimeSpan.FromSeconds(10));
+            Assert.True(closed, "a connection beyond --max-connections was kept open");
+            output.WriteLine($"connection {limit + 1} closed by the server after {watch.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            foreach (var client in crowd) client.Dispose();
+        }
+
+        // Once the crowd is gone, a normal client is served (Kestrel releases the slots as the connections close).
+        using var normal = server.CreateClient(TimeSpan.FromSeconds(5));
+        var served = false;
+        for (var attempt = 0; attempt < 50 && !served; attempt++)
+        {
+            try
+            {
+                await ServeOneAsync(normal, "after-crowd");
+                served = true;
+            }
+            catch (Exception error) when (error is Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        Assert.True(served, "no request was served after the crowd left");
+        Assert.True(await server.IsHealthyAsync());
+        Figures.Write(output, "connection_limit", [("limit", limit), ("crowd", limit), ("extra_connection_closed", true), ("served_after_crowd_left", served)]);
+    }
+
+    /// <summary>Whether the server closes the connection (a read returns 0 or fails) within <paramref name="patience"/>.</summary>
+    private static async Task<bool> ClosedByServerAsync(TcpClient client, TimeSpan patience)
+    {
+        using var limit = new CancellationTokenSource(patience);
+        try
+        {
+            var buffer = new byte[256];
+            return await client.GetStream().ReadAsync(buffer, limit.Token) == 0;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>How a client stops sending its body: too slowly to meet the minimum data rate, or not at all.</summary>
