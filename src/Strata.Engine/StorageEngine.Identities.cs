@@ -62,7 +62,13 @@ public sealed partial class StorageEngine
         return _committer.WriteAsync(tx => IdentityWrites.CreateMfaDevice(tx, Secrets, serial, secret, now));
     }
 
-    public Dictionary<string, byte[]> LoadMfaDevices()
+    /// <summary>
+    /// Makes a TOTP time step of a device used, durably, before the request it authorizes runs: false when that
+    /// step or a later one was used already (a replay, also after a restart).
+    /// </summary>
+    public Task<bool> UseMfaStepAsync(string serial, long step) => _committer.WriteAsync(tx => IdentityWrites.UseMfaStep(tx, serial, step));
+
+    public Dictionary<string, MfaDevice> LoadMfaDevices()
     {
         using var session = Read();
         return IdentityReads.MfaDevices(session.Connection, Secrets);

@@ -142,3 +142,44 @@ public sealed class MfaOverHttp(StrataServer server) : IClassFixture<StrataServe
         Assert.Equal("x", await Buckets.ReadAsync(s3, bucket, "k", v1.VersionId));
     }
 }
+
+/// <summary>A code used before a restart stays used after it: the step it authorized is stored with the device.</summary>
+public sealed class MfaReplayAcrossRestart(StrataTlsServer server) : IClassFixture<StrataTlsServer>
+{
+    [Fact]
+    public async Task A_code_used_before_a_restart_is_refused_after_it_and_destroys_nothing()
+    {
+        string bucket;
+        MfaCodes used;
+        PutObjectResponse kept;
+        using (var s3 = server.CreateClient())
+        {
+            bucket = await server.CreateBucketAsync(versioning: true);
+            await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+            {
+                BucketName = bucket,
+                VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled, EnableMfaDelete = true },
+                MfaCodes = await server.FreshMfaCodeAsync(),
+            });
+            var first = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "one" });
+            kept = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "two" });
+            used = await server.FreshMfaCodeAsync();
+            await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", VersionId = first.VersionId, MfaCodes = used });
+        }
+
+        await server.RestartAsync(); // same clock: the code is still inside its 30 s step
+
+        using (var s3 = server.CreateClient())
+        {
+            var replay = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.DeleteObjectAsync(new DeleteObjectRequest
+            {
+                BucketName = bucket, Key = "k", VersionId = kept.VersionId, MfaCodes = used,
+            }));
+            Assert.Equal("AccessDenied", replay.ErrorCode);
+            Assert.Equal([kept.VersionId], (await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions!.Select(v => v.VersionId));
+
+            await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", VersionId = kept.VersionId, MfaCodes = await server.FreshMfaCodeAsync() });
+            Assert.Empty((await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions ?? []);
+        }
+    }
+}

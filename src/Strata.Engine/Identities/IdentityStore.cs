@@ -16,6 +16,9 @@ public sealed record IdentitySnapshot(
     IReadOnlyDictionary<string, IReadOnlyList<(string Name, string Document)>> UserPolicies);
 
 /// <summary>Users, their access keys (secrets sealed by <see cref="SecretBox"/>), their policies, and bucket policies.</summary>
+/// <summary>A virtual MFA device: its TOTP seed and the last time step it authorized (-1: none yet).</summary>
+public sealed record MfaDevice(byte[] Secret, long LastStep);
+
 internal static class IdentityWrites
 {
     public static UserInfo CreateUser(WriteTransaction tx, string name, DateTimeOffset now)
@@ -99,6 +102,13 @@ internal static class IdentityWrites
         return true;
     }
 
+    /// <summary>Records that <paramref name="step"/> was used; false when it (or a later step) already was.</summary>
+    public static bool UseMfaStep(WriteTransaction tx, string serial, long step)
+    {
+        using var update = tx.Command("UPDATE mfa_devices SET last_step = $t WHERE serial = $s AND last_step < $t").With("$s", serial).With("$t", step);
+        return update.ExecuteNonQuery() == 1;
+    }
+
     public static bool CreateMfaDevice(WriteTransaction tx, SecretBox box, string serial, byte[] secret, DateTimeOffset now)
     {
         using (var exists = tx.Command("SELECT 1 FROM mfa_devices WHERE serial = $s").With("$s", serial))
@@ -176,13 +186,13 @@ internal static class IdentityReads
         return new IdentitySnapshot(keys, policies);
     }
 
-    public static Dictionary<string, byte[]> MfaDevices(SqliteConnection connection, SecretBox box)
+    public static Dictionary<string, MfaDevice> MfaDevices(SqliteConnection connection, SecretBox box)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT serial, secret FROM mfa_devices";
-        var devices = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        command.CommandText = "SELECT serial, secret, last_step FROM mfa_devices";
+        var devices = new Dictionary<string, MfaDevice>(StringComparer.Ordinal);
         using var r = command.ExecuteReader();
-        while (r.Read()) devices[r.GetString(0)] = box.Open((byte[])r.GetValue(1));
+        while (r.Read()) devices[r.GetString(0)] = new MfaDevice(box.Open((byte[])r.GetValue(1)), r.GetInt64(2));
         return devices;
     }
 

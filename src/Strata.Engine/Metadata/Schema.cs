@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     private static readonly string[] Migrations =
     [
@@ -104,6 +104,10 @@ internal static class Schema
         );
         CREATE TABLE bucket_policies(bucket_id INTEGER PRIMARY KEY, document TEXT NOT NULL);
         CREATE TABLE mfa_devices(serial TEXT PRIMARY KEY, secret BLOB NOT NULL, created_ms INTEGER NOT NULL);
+        """,
+        // 4: the last TOTP time step each MFA device has authorized, so a code stays used across a restart.
+        """
+        ALTER TABLE mfa_devices ADD COLUMN last_step INTEGER NOT NULL DEFAULT -1;
         """,
     ];
 

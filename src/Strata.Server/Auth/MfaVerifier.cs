@@ -8,7 +8,8 @@ namespace Strata.Server.Auth;
 /// <summary>
 /// x-amz-mfa: "SERIAL CODE" of the root user's virtual MFA device (RFC 6238 TOTP: 30 s steps, 6 digits,
 /// one step of clock drift either way). As S3 requires, only over HTTPS and only from the root user;
-/// a code is accepted once, so a captured request cannot be replayed within its window.
+/// a code is accepted once, so a captured request cannot be replayed within its window: the step it
+/// authorized is recorded durably before the request runs, so a restart does not make it valid again.
 /// </summary>
 internal sealed class MfaVerifier(TimeProvider time)
 {
@@ -16,13 +17,24 @@ internal sealed class MfaVerifier(TimeProvider time)
     private readonly Dictionary<string, long> _lastStepUsed = new(StringComparer.Ordinal); // guarded by _replayGate
     private readonly Lock _replayGate = new();
 
-    public void Reload(StorageEngine engine) => _devices = engine.LoadMfaDevices();
+    public void Reload(StorageEngine engine)
+    {
+        var devices = engine.LoadMfaDevices();
+        lock (_replayGate)
+        {
+            foreach (var (serial, device) in devices)
+            {
+                _lastStepUsed[serial] = Math.Max(device.LastStep, _lastStepUsed.GetValueOrDefault(serial, -1));
+            }
+        }
+        _devices = devices.ToDictionary(d => d.Key, d => d.Value.Secret, StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// False when the request carries no x-amz-mfa. Throws InvalidRequest over plain HTTP, AccessDenied for a
     /// caller other than root, an unknown device, a wrong code or a code already used.
     /// </summary>
-    public bool Verify(HttpContext http, Principal principal)
+    public async Task<bool> VerifyAsync(HttpContext http, Principal principal, StorageEngine engine)
     {
         var header = http.Request.Headers["x-amz-mfa"].ToString();
         if (header.Length == 0) return false;
@@ -40,6 +52,8 @@ internal sealed class MfaVerifier(TimeProvider time)
             if (_lastStepUsed.TryGetValue(serial, out var used) && step <= used) throw Invalid();
             _lastStepUsed[serial] = step;
         }
+        // Durable before the request runs; the store refuses a step that is not newer than the one it holds.
+        if (!await engine.UseMfaStepAsync(serial, step)) throw Invalid();
         return true;
     }
 
