@@ -6,7 +6,7 @@ namespace Strata.Reliability.Tests.Crash;
 /// <summary>What a campaign did and found.</summary>
 internal sealed record CampaignResult(int KillCycles, int RecoveryKills, int RecoveryKillsBeforeServing, long AckedWrites, long AckedDeletes,
     long RequestsCut, int OrphansSweptAtStart, long WriteChecks, long DeleteChecks, long BodiesCompared, int OrphansFound, int BlobFiles,
-    TimeSpan Elapsed, int Seed, MultipartFigures Multipart);
+    TimeSpan Elapsed, int Seed, MultipartFigures Multipart, long AckedCopies, long AckedBatchDeletes);
 
 /// <summary>The multipart share of a campaign.</summary>
 internal sealed record MultipartFigures(int Uploads, int AckedCompletions, int CutCompletions, long CutCompletionsLanded, long CutCompletionsNotLanded,
@@ -125,7 +125,8 @@ internal sealed class CrashCampaign(ITestOutputHelper output)
         return new CampaignResult(cycles, recoveryKills, killedBeforeServing,
             history.Count(o => o.IsAcked && o.WritesObject), history.Count(o => o.IsAcked && !o.WritesObject),
             history.Count(o => !o.IsAcked), swept,
-            verifier.WriteChecks, verifier.DeleteChecks, verifier.BodiesCompared, orphans, audit.Files, watch.Elapsed, seed, multipart);
+            verifier.WriteChecks, verifier.DeleteChecks, verifier.BodiesCompared, orphans, audit.Files, watch.Elapsed, seed, multipart,
+            history.Count(o => o.IsAcked && o.Kind == OpKind.Copy), history.Count(o => o.IsAcked && o.InBatch));
     }
 
     /// <summary>

@@ -32,6 +32,8 @@ public sealed class CrashConsistency(ITestOutputHelper output)
         ("kills_during_recovery_before_serving_line", r.RecoveryKillsBeforeServing),
         ("acknowledged_writes", r.AckedWrites),
         ("acknowledged_deletes", r.AckedDeletes),
+        ("acknowledged_copies", r.AckedCopies),
+        ("acknowledged_delete_objects_keys", r.AckedBatchDeletes),
         ("requests_cut_by_kills", r.RequestsCut),
         ("orphan_blob_files_swept_by_start_up", r.OrphansSweptAtStart),
         ("acknowledged_write_checks", r.WriteChecks),

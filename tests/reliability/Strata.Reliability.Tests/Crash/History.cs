@@ -11,6 +11,8 @@ internal enum OpKind
     DeleteVersion,
     /// <summary>CompleteMultipartUpload: like a PUT, pushes the body its parts make up (see <see cref="Upload"/>).</summary>
     Complete,
+    /// <summary>CopyObject from a named version of a single-part object: like a PUT of that version's body.</summary>
+    Copy,
 }
 
 /// <summary>
@@ -32,6 +34,9 @@ internal sealed class Op
     public string? ETag { get; set; }
     public Body? Body { get; init; }
 
+    /// <summary>Sent as one key of a DeleteObjects request.</summary>
+    public bool InBatch { get; init; }
+
     /// <summary>A DeleteVersion naming this op's version was sent (whether or not it was acknowledged).</summary>
     public bool DeleteSent { get; set; }
 
@@ -40,8 +45,8 @@ internal sealed class Op
 
     public bool IsAcked => Acked is not null;
 
-    /// <summary>A PUT or a multipart completion: it pushes an object version with <see cref="Body"/>.</summary>
-    public bool WritesObject => Kind is OpKind.Put or OpKind.Complete;
+    /// <summary>A PUT, a multipart completion or a copy: it pushes an object version with <see cref="Body"/>.</summary>
+    public bool WritesObject => Kind is OpKind.Put or OpKind.Complete or OpKind.Copy;
 
     /// <summary>A was over (acknowledged, or cut by a kill) before B was sent: B must come after A in the key's history.</summary>
     public bool FinishedBefore(Op other) => (Acked ?? CutAt) is { } end && end < other.Sent;
@@ -110,9 +115,9 @@ internal sealed class History
 
     public long Tick() => Interlocked.Increment(ref _clock);
 
-    public Op Begin(OpKind kind, string bucket, string key, Body? body = null, string? versionId = null)
+    public Op Begin(OpKind kind, string bucket, string key, Body? body = null, string? versionId = null, bool inBatch = false)
     {
-        var op = new Op { Kind = kind, Bucket = bucket, Key = key, Sent = Tick(), Body = body, VersionId = versionId };
+        var op = new Op { Kind = kind, Bucket = bucket, Key = key, Sent = Tick(), Body = body, VersionId = versionId, InBatch = inBatch };
         lock (_ops)
         {
             if (!_ops.TryGetValue((bucket, key), out var list)) _ops[(bucket, key)] = list = [];
@@ -179,6 +184,19 @@ internal sealed class History
             var chosen = candidates[random.Next(candidates.Count)];
             chosen.DeleteSent = true;
             return chosen.VersionId;
+        }
+    }
+
+    /// <summary>An acknowledged single-part version of some key of the bucket, to copy from (it may be deleted meanwhile).</summary>
+    public (string Key, string VersionId, Body Body)? PickCopySource(string bucket, Random random)
+    {
+        lock (_ops)
+        {
+            var candidates = _ops.Where(kv => kv.Key.Bucket == bucket).SelectMany(kv => kv.Value)
+                .Where(o => o.IsAcked && o.WritesObject && !o.Body!.IsMultipart && o.VersionId is not null && !o.DeleteSent).ToList();
+            if (candidates.Count == 0) return null;
+            var chosen = candidates[random.Next(candidates.Count)];
+            return (chosen.Key, chosen.VersionId!, chosen.Body!);
         }
     }
 

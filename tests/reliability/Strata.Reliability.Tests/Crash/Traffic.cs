@@ -4,9 +4,10 @@ namespace Strata.Reliability.Tests.Crash;
 
 /// <summary>
 /// Concurrent S3 traffic on a handful of keys per cycle in a versioned and an unversioned bucket: PUTs of
-/// new keys and overwrites from 0 B to 300 KiB (inline rows up to 16 KiB, blob files above), DELETEs that
-/// add markers, DELETEs of a version by id, and a small share of multipart uploads (one to three parts, all
-/// but the last exactly 5 MiB) that are completed, aborted or left open. Every request is recorded before it
+/// new keys and overwrites from 0 B to 300 KiB (inline rows up to 16 KiB, blob files above), copies of a named
+/// version, DELETEs that add markers, DELETEs of a version by id, DeleteObjects of one to three keys, and a small
+/// share of multipart uploads (one to three parts, all but the last exactly 5 MiB) that are completed, aborted
+/// or left open. Every request is recorded before it
 /// is sent and acknowledged only when its success response arrives.
 /// </summary>
 internal sealed class Traffic(History history, string versionedBucket, string plainBucket)
@@ -36,13 +37,15 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
             var versioned = random.Next(2) == 0;
             var bucket = versioned ? versionedBucket : plainBucket;
             // Few keys per cycle, so overwrites and deletes meet the same keys from several workers at once.
-            var key = $"{prefix}k{random.Next(5)}" + (random.Next(4) == 0 ? "/nested é" : "");
+            var key = PickKey(prefix, random);
             var roll = random.Next(100);
             try
             {
                 if (roll < 6) await MultipartAsync(s3, bucket, key, random, stop);
-                else if (roll < 65) await PutAsync(s3, bucket, key, random, stop);
-                else if (roll < 82 || !versioned) await DeleteAsync(s3, bucket, key, stop);
+                else if (roll < 58) await PutAsync(s3, bucket, key, random, stop);
+                else if (roll < 64 && history.PickCopySource(versionedBucket, random) is { } source) await CopyAsync(s3, bucket, key, source, stop);
+                else if (roll < 70) await DeleteObjectsAsync(s3, bucket, versioned, prefix, random, stop);
+                else if (roll < 84 || !versioned) await DeleteAsync(s3, bucket, key, stop);
                 else if (history.ClaimVersionToDelete(bucket, key, random) is { } victim) await DeleteVersionAsync(s3, bucket, key, victim, stop);
                 else await PutAsync(s3, bucket, key, random, stop);
             }
@@ -54,6 +57,8 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
             }
         }
     }
+
+    private static string PickKey(string prefix, Random random) => $"{prefix}k{random.Next(5)}" + (random.Next(4) == 0 ? "/nested é" : "");
 
     private async Task PutAsync(AmazonS3Client s3, string bucket, string key, Random random, CancellationToken stop)
     {
@@ -117,6 +122,47 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
             PartETags = etags,
         }, stop);
         history.Ack(op, response.VersionId, response.ETag);
+    }
+
+    /// <summary>CopyObject of a named version (of the versioned bucket) onto the key: a new version with the source's bytes.</summary>
+    private async Task CopyAsync(AmazonS3Client s3, string bucket, string key, (string Key, string VersionId, Body Body) source, CancellationToken stop)
+    {
+        var op = history.Begin(OpKind.Copy, bucket, key, source.Body);
+        var response = await s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = versionedBucket,
+            SourceKey = source.Key,
+            SourceVersionId = source.VersionId,
+            DestinationBucket = bucket,
+            DestinationKey = key,
+        }, stop);
+        history.Ack(op, response.VersionId, response.ETag);
+    }
+
+    /// <summary>
+    /// DeleteObjects of one to three keys: markers (or removals in the unversioned bucket), and in the versioned
+    /// bucket sometimes a version by id. Each key is its own op, acknowledged by its &lt;Deleted&gt; entry.
+    /// </summary>
+    private async Task DeleteObjectsAsync(AmazonS3Client s3, string bucket, bool versioned, string prefix, Random random, CancellationToken stop)
+    {
+        var keys = Enumerable.Range(0, random.Next(1, 4)).Select(_ => PickKey(prefix, random)).Distinct().ToList();
+        var ops = new List<Op>();
+        var objects = new List<KeyVersion>();
+        foreach (var key in keys)
+        {
+            var victim = versioned && random.Next(3) == 0 ? history.ClaimVersionToDelete(bucket, key, random) : null;
+            ops.Add(victim is null
+                ? history.Begin(OpKind.Delete, bucket, key, inBatch: true)
+                : history.Begin(OpKind.DeleteVersion, bucket, key, versionId: victim, inBatch: true));
+            objects.Add(new KeyVersion { Key = key, VersionId = victim });
+        }
+        var response = await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = objects }, stop);
+        foreach (var op in ops)
+        {
+            var deleted = response.DeletedObjects?.FirstOrDefault(d => d.Key == op.Key);
+            if (deleted is null) continue; // refused for this key: not acknowledged
+            history.Ack(op, op.Kind == OpKind.Delete ? deleted.DeleteMarkerVersionId : op.VersionId, null);
+        }
     }
 
     private async Task DeleteAsync(AmazonS3Client s3, string bucket, string key, CancellationToken stop)
