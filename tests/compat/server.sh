@@ -49,7 +49,9 @@ check() {
     echo "FAIL $SUITE $name (exit $rc)"
     tr '\r' '\n' < "$WORK/$name.log" | grep -v '^Completed .* remaining *$' | tail -25 | sed 's/^/    /'
     echo "    -- the server's last requests:"
-    grep -v '^ *$' "$STRATA_TMP/server.log" | tail -15 | sed 's/^/    | /'
+    local log="$STRATA_TMP/server.log"
+    [ -f "$WORK/$name.server.log" ] && log="$WORK/$name.server.log"   # a test that ran its own server keeps its log there
+    grep -v '^ *$' "$log" | tail -15 | sed 's/^/    | /'
     failed=$((failed + 1))
   fi
 }
