@@ -3,11 +3,11 @@ using Microsoft.Data.Sqlite;
 namespace Strata.Engine.Metadata;
 
 /// <summary>
-/// The writer connection's prepared statements, kept by SQL text. Microsoft.Data.Sqlite prepares a command's
+/// One connection's prepared statements, kept by SQL text. Microsoft.Data.Sqlite prepares a command's
 /// SQL on its first execution and keeps the prepared statement while the command lives, so a statement rented
 /// again is only bound and stepped, not parsed and planned again (that was a third of the committer's time per
 /// small PUT). A statement rented while the same SQL is still in use (a nested query) gets a command of its own.
-/// Used by the committer's thread only.
+/// Not thread-safe: the committer's connection is used by its one thread, a read session by one request at a time.
 /// </summary>
 internal sealed class StatementCache(SqliteConnection connection) : IDisposable
 {
