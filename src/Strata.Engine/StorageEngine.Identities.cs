@@ -68,7 +68,7 @@ public sealed partial class StorageEngine
     /// </summary>
     public Task<bool> UseMfaStepAsync(string serial, long step) => _committer.WriteAsync(tx => IdentityWrites.UseMfaStep(tx, serial, step));
 
-    public Dictionary<string, MfaDevice> LoadMfaDevices()
+    public Dictionary<string, byte[]> LoadMfaDevices()
     {
         using var session = Read();
         return IdentityReads.MfaDevices(session.Connection, Secrets);

@@ -16,9 +16,6 @@ public sealed record IdentitySnapshot(
     IReadOnlyDictionary<string, IReadOnlyList<(string Name, string Document)>> UserPolicies);
 
 /// <summary>Users, their access keys (secrets sealed by <see cref="SecretBox"/>), their policies, and bucket policies.</summary>
-/// <summary>A virtual MFA device: its TOTP seed and the last time step it authorized (-1: none yet).</summary>
-public sealed record MfaDevice(byte[] Secret, long LastStep);
-
 internal static class IdentityWrites
 {
     public static UserInfo CreateUser(WriteTransaction tx, string name, DateTimeOffset now)
@@ -186,13 +183,13 @@ internal static class IdentityReads
         return new IdentitySnapshot(keys, policies);
     }
 
-    public static Dictionary<string, MfaDevice> MfaDevices(SqliteConnection connection, SecretBox box)
+    public static Dictionary<string, byte[]> MfaDevices(SqliteConnection connection, SecretBox box)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT serial, secret, last_step FROM mfa_devices";
-        var devices = new Dictionary<string, MfaDevice>(StringComparer.Ordinal);
+        command.CommandText = "SELECT serial, secret FROM mfa_devices";
+        var devices = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         using var r = command.ExecuteReader();
-        while (r.Read()) devices[r.GetString(0)] = new MfaDevice(box.Open((byte[])r.GetValue(1)), r.GetInt64(2));
+        while (r.Read()) devices[r.GetString(0)] = box.Open((byte[])r.GetValue(1));
         return devices;
     }
 
