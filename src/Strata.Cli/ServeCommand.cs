@@ -43,13 +43,16 @@ internal static class ServeCommand
                 TlsCertPath = parse.GetValue(tlsCert) ?? config["TLS_CERT"],
                 TlsKeyPath = parse.GetValue(tlsKey) ?? config["TLS_KEY"],
                 AccessLog = parse.GetValue(accessLog) || IsTrue(config["ACCESS_LOG"]),
-                MaxConnections = parse.GetValue(maxConnections) ?? (int.TryParse(config["MAX_CONNECTIONS"], out var max) ? max : 4096),
                 RootAccessKey = config["ROOT_ACCESS_KEY"],
                 RootSecretKey = config["ROOT_SECRET_KEY"],
             };
+            // A setting that is not a count is refused, never replaced by the default.
+            var configuredMax = config["MAX_CONNECTIONS"];
+            options.MaxConnections = parse.GetValue(maxConnections)
+                ?? (configuredMax is null ? options.MaxConnections : int.TryParse(configuredMax, out var max) ? max : 0);
             if (options.MaxConnections < 1)
             {
-                await Console.Error.WriteLineAsync("strata serve: --max-connections (STRATA_MAX_CONNECTIONS) must be 1 or more.");
+                await Console.Error.WriteLineAsync("strata serve: --max-connections (STRATA_MAX_CONNECTIONS) must be a whole number, 1 or more.");
                 return 2;
             }
             await using var host = await StrataHost.StartAsync(options, Console.Out, cancellationToken);

@@ -13,6 +13,27 @@ public sealed class Refusals(StrataServer server) : IClassFixture<StrataServer>
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("0")]
+    public async Task A_connection_limit_that_is_not_a_positive_count_stops_serve_before_it_starts(string setting)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "strata-cli-maxconn-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var result = await StrataCli.RunAsync(["serve", "--data", data, "--listen", "127.0.0.1:0"],
+                new Dictionary<string, string> { ["STRATA_MAX_CONNECTIONS"] = setting });
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("STRATA_MAX_CONNECTIONS", result.Stderr);
+            Assert.DoesNotContain("serving S3", result.Stdout);
+        }
+        finally
+        {
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_time_in_neither_form_exits_2_and_names_the_forms_accepted()
     {

@@ -15,7 +15,8 @@ namespace Strata.Bench.Baselines;
 /// <summary>
 /// The HTTP ceiling: Kestrel on 127.0.0.1:0 doing no work. PUT (an object or a part) reads and drops the body,
 /// GET answers with <see cref="ObjectSize"/> bytes, DELETE answers 204, POST answers as CreateMultipartUpload or
-/// CompleteMultipartUpload, a listing answers a canned page of 1000 entries shaped like S3's. No signature is checked, so the same client against it measures everything but the server.
+/// CompleteMultipartUpload, a listing answers a canned page of 1000 entries shaped like S3's. No signature is
+/// checked, so the same client against it measures everything but the server.
 /// </summary>
 internal sealed class NoopHttpServer : IAsyncDisposable
 {

@@ -14,7 +14,6 @@ namespace Strata.Server.Hosting;
 /// </summary>
 internal sealed partial class AccessLog(ILogger<AccessLog> log)
 {
-    public const string Category = "Strata.Server.Hosting.AccessLog";
     private static readonly object ErrorCodeKey = new();
 
     public bool Enabled => log.IsEnabled(LogLevel.Information);
@@ -27,10 +26,10 @@ internal sealed partial class AccessLog(ILogger<AccessLog> log)
     public void Write(HttpContext http, string requestId, string? accessKeyId, S3Operation? operation, long startedAt)
     {
         if (!Enabled) return;
-        var error = http.Items.TryGetValue(ErrorCodeKey, out var code) ? (string)code! : "-";
+        var error = http.Items.TryGetValue(ErrorCodeKey, out var code) && code is string noted ? noted : "-";
         var milliseconds = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds;
         LogRequest(log, requestId, accessKeyId ?? "-", http.Request.Method, Escape(http.Request.Path.Value ?? "/"),
-            operation?.ToString() ?? "-", http.Response.StatusCode, error!, http.Response.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", milliseconds);
+            operation?.ToString() ?? "-", http.Response.StatusCode, error, http.Response.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", milliseconds);
     }
 
     private static string Escape(string path)

@@ -106,7 +106,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.LogLevel);
-        if (options.AccessLog) builder.Logging.AddFilter(Hosting.AccessLog.Category, LogLevel.Information);
+        if (options.AccessLog) builder.Logging.AddFilter(typeof(AccessLog).FullName, LogLevel.Information);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
