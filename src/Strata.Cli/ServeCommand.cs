@@ -27,12 +27,7 @@ internal static class ServeCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var config = new ConfigurationBuilder()
-                .SetBasePath(Directory.GetCurrentDirectory())
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddJsonFile("strata.json", optional: true)
-                .AddEnvironmentVariables("STRATA_")
-                .Build();
+            if (ReadConfiguration() is not { } config) return CommandErrors.Usage;
             var options = new StrataServerOptions
             {
                 DataDirectory = parse.GetValue(data) ?? config["DATA"] ?? "./strata-data",
@@ -53,9 +48,19 @@ internal static class ServeCommand
             if (options.MaxConnections < 1)
             {
                 await Console.Error.WriteLineAsync("strata serve: --max-connections (STRATA_MAX_CONNECTIONS) must be a whole number, 1 or more.");
-                return 2;
+                return CommandErrors.Usage;
             }
-            await using var host = await StrataHost.StartAsync(options, Console.Out, cancellationToken);
+            StrataHost host;
+            try
+            {
+                host = await StrataHost.StartAsync(options, Console.Out, cancellationToken);
+            }
+            catch (ServeRefusedException refused)
+            {
+                await Console.Error.WriteLineAsync($"strata serve: {refused.Message}");
+                return refused.IsUsage ? CommandErrors.Usage : CommandErrors.StartRefused;
+            }
+            await using var running = host;
             Console.WriteLine($"Strata is serving S3 at {host.Endpoint} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
             try
             {
@@ -68,6 +73,28 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    // Settings files are optional; a malformed one is named with its line, never a stack trace.
+    private static IConfigurationRoot? ReadConfiguration()
+    {
+        try
+        {
+            return new ConfigurationBuilder()
+                .SetBasePath(Directory.GetCurrentDirectory())
+                .AddJsonFile("appsettings.json", optional: true)
+                .AddJsonFile("strata.json", optional: true)
+                .AddEnvironmentVariables("STRATA_")
+                .Build();
+        }
+        catch (InvalidDataException e)
+        {
+            var file = e.Message.Contains("appsettings.json", StringComparison.Ordinal) ? "appsettings.json" : "strata.json";
+            var json = e.InnerException as System.Text.Json.JsonException ?? e.InnerException?.InnerException as System.Text.Json.JsonException;
+            var where = json?.LineNumber is { } line ? $" (line {line + 1})" : "";
+            Console.Error.WriteLine($"strata serve: {Path.GetFullPath(file)} is not valid JSON{where}: {e.InnerException?.Message ?? e.Message}");
+            return null;
+        }
     }
 
     private static bool IsTrue(string? setting) => string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase) || setting == "1";

@@ -11,7 +11,8 @@ namespace Strata.Engine;
 
 public sealed class EngineOptions
 {
-    public required string DataDirectory { get; init; }
+    /// <summary>The data directory, held by this process: an engine is never opened on a directory it has not locked.</summary>
+    public required DataDirectoryLock DataDirectory { get; init; }
 
     /// <summary>Bodies up to this size live in their metadata row: one WAL fsync per batch instead of a file and two fsyncs each.</summary>
     public int InlineThreshold { get; init; } = 16 * 1024;
@@ -35,20 +36,38 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         _options = options;
         _time = time;
-        Directory.CreateDirectory(options.DataDirectory);
-        var database = Path.Combine(options.DataDirectory, "metadata.db");
+        var directory = options.DataDirectory.Directory;
+        var database = Path.Combine(directory, "metadata.db");
         _reads = new ReadSessions(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         _committer = new Committer(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
-        Blobs = new BlobStore(options.DataDirectory);
-        Secrets = new Identities.SecretBox(options.DataDirectory);
+        Blobs = new BlobStore(directory);
+        Secrets = new Identities.SecretBox(directory);
     }
 
-    /// <summary>Opens (creating or migrating) a data directory and removes what a crash left behind.</summary>
+    /// <summary>
+    /// Opens (creating or migrating) a locked data directory and removes what a crash left behind. The engine
+    /// owns the lock from here on and releases it when disposed, after the last commit (or at once if opening fails).
+    /// </summary>
+    /// <exception cref="DataDirectoryRefusedException">The directory was written by a newer Strata, or cannot be written.</exception>
     public static StorageEngine Open(EngineOptions options, TimeProvider time, out RecoveryReport report)
     {
-        var engine = new StorageEngine(options, time);
-        report = engine.Recover();
-        return engine;
+        StorageEngine? engine = null;
+        try
+        {
+            engine = new StorageEngine(options, time);
+            report = engine.Recover();
+            return engine;
+        }
+        catch (Exception e)
+        {
+            if (engine is not null) engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            else options.DataDirectory.Dispose();
+            if (e is SqliteException sqlite)
+            {
+                throw new DataDirectoryRefusedException($"The metadata database in {options.DataDirectory.Directory} cannot be opened: {sqlite.Message}");
+            }
+            throw;
+        }
     }
 
     public sealed record RecoveryReport(int OrphanBlobsRemoved);
@@ -260,5 +279,6 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         _reads.Dispose();
         await _committer.DisposeAsync();
+        _options.DataDirectory.Dispose();
     }
 }

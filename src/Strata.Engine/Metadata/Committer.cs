@@ -21,10 +21,18 @@ internal sealed class Committer : IAsyncDisposable
     public Committer(string connectionString)
     {
         _connection = new SqliteConnection(connectionString);
-        _connection.Open();
-        _statements = new StatementCache(_connection);
-        Execute("PRAGMA synchronous=FULL;");
-        Schema.Migrate(_connection);
+        try
+        {
+            _connection.Open();
+            _statements = new StatementCache(_connection);
+            Execute("PRAGMA synchronous=FULL;");
+            Schema.Migrate(_connection);
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
         _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
     }
 

@@ -121,7 +121,9 @@ internal static class Schema
         var current = UserVersion(connection);
         if (current > Version)
         {
-            throw new InvalidOperationException($"The data directory was written by a newer Strata (schema {current}, this build knows {Version}).");
+            // Opening it would be a downgrade: refused before anything is written, so the newer build still can.
+            throw new DataDirectoryRefusedException(
+                $"The data directory was written by a newer Strata (schema {current}; this build knows schema {Version} and older). Run that version or a newer one.");
         }
         for (var next = current + 1; next <= Version; next++)
         {

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-
 namespace Strata.Server.Auth;
 
 /// <summary>An access key pair. The secret is never logged or printed after first creation.</summary>
@@ -68,41 +65,4 @@ public sealed class Credentials(AccessKey root, string accountId)
         accessKeyId == Root.AccessKeyId ? new Principal(PrincipalKind.Root, null, RootArn)
         : _current.ActiveKeys.TryGetValue(accessKeyId, out var key) ? new Principal(PrincipalKind.User, key.UserName, UserArn(key.UserName))
         : Principal.Anonymous;
-
-    private const string FileName = "root-credentials.json";
-
-    /// <summary>
-    /// Loads the root key from the environment or the data directory, generating and storing a pair when
-    /// neither has one. <paramref name="generated"/> tells the caller to show it once.
-    /// </summary>
-    public static AccessKey LoadOrCreateRoot(string dataDirectory, string? accessKeyId, string? secret, out bool generated)
-    {
-        generated = false;
-        if (!string.IsNullOrEmpty(accessKeyId) && !string.IsNullOrEmpty(secret)) return new AccessKey(accessKeyId, secret);
-        var path = Path.Combine(dataDirectory, FileName);
-        if (File.Exists(path))
-        {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<AccessKey>(stream) ?? throw new InvalidDataException($"{path} is empty");
-        }
-        var key = new AccessKey("SK" + RandomText(18, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), RandomText(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"));
-        Directory.CreateDirectory(dataDirectory);
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temp, options))
-        {
-            JsonSerializer.Serialize(stream, key);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        generated = true;
-        return key;
-    }
-
-    private static string RandomText(int length, string alphabet) =>
-        string.Create(length, alphabet, static (span, chars) =>
-        {
-            for (var i = 0; i < span.Length; i++) span[i] = chars[RandomNumberGenerator.GetInt32(chars.Length)];
-        });
 }

@@ -69,43 +69,61 @@ public sealed class StrataHost : IAsyncDisposable
     /// <summary>With a generated HTTPS certificate: the CA file clients should trust.</summary>
     public string? CaCertificatePath { get; private init; }
 
-    /// <summary>Opens the data directory, cleans crash leftovers, starts listening. <paramref name="console"/> gets the one-time notices.</summary>
+    /// <summary>
+    /// Checks the settings, locks the data directory, opens it and cleans crash leftovers, then starts listening.
+    /// <paramref name="console"/> gets the one-time notices. Nothing is written to the data directory before it is
+    /// locked, and nothing at all when the settings are refused.
+    /// </summary>
+    /// <exception cref="ServeRefusedException">A setting is malformed, or the directory, a file or the port cannot be used.</exception>
     public static async Task<StrataHost> StartAsync(StrataServerOptions options, TextWriter console, CancellationToken cancellationToken = default)
     {
-        var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
-        var root = Credentials.LoadOrCreateRoot(dataDirectory, options.RootAccessKey, options.RootSecretKey, out var generated);
-        if (generated)
+        var listenOn = ParseEndpoint(options.Listen);
+        ListenRefusal.ThrowIfTaken(listenOn, options.Listen);
+        var rootFromEnvironment = RootKeyFromSettings(options);
+        var certificate = options.Tls && (options.TlsCertPath is not null || options.TlsKeyPath is not null)
+            ? TlsCertificates.LoadGiven(options.TlsCertPath, options.TlsKeyPath)
+            : null;
+
+        DataDirectoryLock directory;
+        try
         {
-            await console.WriteLineAsync($"""
-                Strata generated root credentials (stored in {Path.Combine(dataDirectory, "root-credentials.json")}, mode 0600).
-                They are shown once:
-                  AWS_ACCESS_KEY_ID={root.AccessKeyId}
-                  AWS_SECRET_ACCESS_KEY={root.SecretAccessKey}
-                """);
+            directory = DataDirectoryLock.Acquire(options.DataDirectory);
         }
-
-        var engine = StorageEngine.Open(new EngineOptions { DataDirectory = dataDirectory }, options.Time, out var recovery);
-        if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
-
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
-        if (options.Tls)
+        catch (DataDirectoryRefusedException refused)
         {
-            if (options.TlsCertPath is not null && options.TlsKeyPath is not null)
-            {
-                certificate = TlsCertificates.Load(options.TlsCertPath, options.TlsKeyPath);
-            }
-            else
+            throw new ServeRefusedException(refused.Message);
+        }
+        StorageEngine? engine = null;
+        AccessKey root;
+        try
+        {
+            var dataDirectory = directory.Directory;
+            root = RootCredentialsFile.LoadOrCreate(dataDirectory, rootFromEnvironment, out var change, out var previousKeyId);
+            engine = StorageEngine.Open(new EngineOptions { DataDirectory = directory }, options.Time, out var recovery);
+            await ReportRootKeyAsync(console, dataDirectory, root, change, previousKeyId);
+            if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
+            if (options.Tls && certificate is null)
             {
                 certificate = TlsCertificates.LoadOrCreate(dataDirectory, out var caPath, out var created);
                 await console.WriteLineAsync($"HTTPS uses a certificate {(created ? "generated now" : "generated earlier")}; clients trust it with {caPath} (aws --ca-bundle, boto3 verify=).");
             }
+        }
+        catch (Exception e)
+        {
+            // The engine owns the lock once it is open.
+            if (engine is not null) await engine.DisposeAsync();
+            else directory.Dispose();
+            if (e is DataDirectoryRefusedException refused) throw new ServeRefusedException(refused.Message);
+            throw;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.LogLevel);
+        // A failed start is reported once, in plain words, by the caller (ServeRefusedException); not as the
+        // host's error log with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (options.AccessLog) builder.Logging.AddFilter(typeof(AccessLog).FullName, LogLevel.Information);
         builder.WebHost.UseKestrel(kestrel =>
         {
@@ -115,7 +133,7 @@ public sealed class StrataHost : IAsyncDisposable
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
-            kestrel.Listen(ParseEndpoint(options.Listen), listen =>
+            kestrel.Listen(listenOn, listen =>
             {
                 if (certificate is not null) listen.UseHttps(certificate);
             });
@@ -143,27 +161,65 @@ public sealed class StrataHost : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
             await app.DisposeAsync();
             await engine.DisposeAsync();
+            if (ListenRefusal.Explain(e, options.Listen) is { } refusal) throw new ServeRefusedException(refusal);
             throw;
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new StrataHost(app, engine, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), root)
         {
-            CaCertificatePath = options.Tls && options.TlsCertPath is null ? Path.Combine(dataDirectory, "tls", "ca.pem") : null,
+            CaCertificatePath = options.Tls && options.TlsCertPath is null ? Path.Combine(directory.Directory, "tls", "ca.pem") : null,
         };
     }
 
+    /// <summary>HOST:PORT (an IPv4 or IPv6 address, or localhost; port 0 to 65535, 0 picks a free one).</summary>
+    /// <exception cref="ServeRefusedException">Not of that form (a usage error).</exception>
     public static IPEndPoint ParseEndpoint(string listen)
     {
         var colon = listen.LastIndexOf(':');
-        if (colon <= 0) throw new ArgumentException($"--listen wants HOST:PORT, got '{listen}'");
-        var host = listen[..colon].Trim('[', ']');
-        var port = int.Parse(listen[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
+        var host = colon > 0 ? listen[..colon].Trim('[', ']') : "";
+        var address = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var parsed) ? parsed : null;
+        if (address is null
+            || !int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port > IPEndPoint.MaxPort)
+        {
+            throw new ServeRefusedException(
+                $"--listen wants HOST:PORT with an IP address (or localhost) and a port from 0 to 65535, e.g. 127.0.0.1:9000 or [::1]:9000; got '{listen}'.", usage: true);
+        }
         return new IPEndPoint(address, port);
+    }
+
+    private static AccessKey? RootKeyFromSettings(StrataServerOptions options)
+    {
+        var hasId = !string.IsNullOrEmpty(options.RootAccessKey);
+        var hasSecret = !string.IsNullOrEmpty(options.RootSecretKey);
+        if (hasId != hasSecret)
+        {
+            throw new ServeRefusedException("Set both STRATA_ROOT_ACCESS_KEY and STRATA_ROOT_SECRET_KEY, or neither (a root key is then generated or read from the data directory).", usage: true);
+        }
+        return hasId ? new AccessKey(options.RootAccessKey!, options.RootSecretKey!) : null;
+    }
+
+    private static async Task ReportRootKeyAsync(TextWriter console, string dataDirectory, AccessKey root, RootKeyChange change, string? previousKeyId)
+    {
+        var file = Path.Combine(dataDirectory, RootCredentialsFile.FileName);
+        if (change == RootKeyChange.Generated)
+        {
+            await console.WriteLineAsync($"""
+                Strata generated root credentials (stored in {file}, mode 0600).
+                They are shown once:
+                  AWS_ACCESS_KEY_ID={root.AccessKeyId}
+                  AWS_SECRET_ACCESS_KEY={root.SecretAccessKey}
+                """);
+        }
+        else if (change == RootKeyChange.Replaced)
+        {
+            await console.WriteLineAsync(
+                $"The root key was replaced: STRATA_ROOT_ACCESS_KEY is {root.AccessKeyId}, the previous key {previousKeyId} no longer works ({file} updated).");
+        }
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);

@@ -14,6 +14,29 @@ internal static class TlsCertificates
 {
     public static X509Certificate2 Load(string certPath, string keyPath) => X509Certificate2.CreateFromPemFile(certPath, keyPath);
 
+    /// <summary>The operator's certificate and key (--tls-cert, --tls-key), checked before anything else starts.</summary>
+    /// <exception cref="ServeRefusedException">One of the two is missing, unreadable, not PEM, or they do not match.</exception>
+    public static X509Certificate2 LoadGiven(string? certPath, string? keyPath)
+    {
+        if (certPath is null || keyPath is null) throw new ServeRefusedException("--tls-cert and --tls-key go together: give both (PEM files), or neither to use a generated certificate.", usage: true);
+        foreach (var (option, path) in new[] { ("--tls-cert", certPath), ("--tls-key", keyPath) })
+        {
+            if (!File.Exists(path)) throw new ServeRefusedException($"{option} {path}: no such file.");
+        }
+        try
+        {
+            return Load(certPath, keyPath);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ServeRefusedException($"--tls-cert {certPath} / --tls-key {keyPath} cannot be read: {e.Message}");
+        }
+        catch (CryptographicException e)
+        {
+            throw new ServeRefusedException($"--tls-cert {certPath} / --tls-key {keyPath} are not a PEM certificate and its matching private key: {e.Message}");
+        }
+    }
+
     /// <summary>The generated certificate, created if missing; <paramref name="caPath"/> is what clients should trust.</summary>
     public static X509Certificate2 LoadOrCreate(string dataDirectory, out string caPath, out bool created)
     {

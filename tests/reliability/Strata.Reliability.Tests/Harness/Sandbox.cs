@@ -27,7 +27,7 @@ internal sealed class Sandbox : IDisposable
 
     /// <summary>
     /// Files and folders that are not the server's own: the data directory holds only metadata.db (with its
-    /// WAL and shared-memory files), root-credentials.json, secret.key (the key that seals stored secrets),
+    /// WAL and shared-memory files), root-credentials.json, secret.key (the key that seals stored secrets), lock,
     /// tls/ (a generated HTTPS certificate) and blobs/xx/&lt;32 hex&gt;; nothing sits beside it.
     /// </summary>
     public List<string> StrayEntries()
@@ -38,7 +38,7 @@ internal sealed class Sandbox : IDisposable
         foreach (var entry in Directory.EnumerateFileSystemEntries(DataDirectory))
         {
             var name = Path.GetFileName(entry);
-            if (name is "metadata.db" or "metadata.db-wal" or "metadata.db-shm" or "metadata.db-journal" or "root-credentials.json" or "secret.key") continue;
+            if (name is "metadata.db" or "metadata.db-wal" or "metadata.db-shm" or "metadata.db-journal" or "root-credentials.json" or "secret.key" or "lock") continue;
             if (name is "blobs" or "tls" && Directory.Exists(entry)) continue;
             stray.Add(entry);
         }
