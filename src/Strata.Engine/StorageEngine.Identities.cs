@@ -68,10 +68,32 @@ public sealed partial class StorageEngine
     /// </summary>
     public Task<bool> UseMfaStepAsync(string serial, long step) => _committer.WriteAsync(tx => IdentityWrites.UseMfaStep(tx, serial, step));
 
-    public Dictionary<string, byte[]> LoadMfaDevices()
+    /// <summary>
+    /// Removes a device, authorized by a code of <paramref name="step"/> that is used in the same transaction:
+    /// false when that step or a later one was used already (nothing is removed then).
+    /// </summary>
+    public Task<bool> DeactivateMfaDeviceAsync(string serial, long step) => _committer.WriteAsync(tx => IdentityWrites.DeactivateMfaDevice(tx, serial, step));
+
+    /// <summary>
+    /// Records a device's clock offset from two consecutive codes (steps <paramref name="firstStep"/> and the next):
+    /// false when the first step or a later one was used already.
+    /// </summary>
+    public Task<bool> ResyncMfaDeviceAsync(string serial, long firstStep, int driftSteps) =>
+        _committer.WriteAsync(tx => IdentityWrites.ResyncMfaDevice(tx, serial, firstStep, driftSteps));
+
+    /// <summary>The break-glass reset for a lost device (run offline, under the directory lock): removes every device.</summary>
+    public Task<List<MfaDeviceInfo>> RemoveMfaDevicesAsync() => _committer.WriteAsync(IdentityWrites.RemoveMfaDevices);
+
+    public List<MfaDeviceInfo> ListMfaDevices()
     {
         using var session = Read();
-        return IdentityReads.MfaDevices(session.Connection, Secrets);
+        return IdentityReads.MfaDevices(session.Connection);
+    }
+
+    public Dictionary<string, MfaSeed> LoadMfaDevices()
+    {
+        using var session = Read();
+        return IdentityReads.MfaSeeds(session.Connection, Secrets);
     }
 
     /// <summary>Sets (or with null removes) a bucket's policy.</summary>

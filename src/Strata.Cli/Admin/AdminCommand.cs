@@ -58,6 +58,15 @@ internal static class AdminCommand
 
         var mfa = new Command("mfa", "The root user's virtual MFA device (MFA Delete)");
         mfa.Subcommands.Add(Leaf("enable", "Create the device: its serial and TOTP secret are shown once", [], (_, c) => c.SendAsync(HttpMethod.Post, "mfa")));
+        mfa.Subcommands.Add(Leaf("list", "Show the device's serial and when it was created (never its secret)", [], (_, c) => c.SendAsync(HttpMethod.Get, "mfa")));
+        var code = new Option<string>("--code") { Description = "A current code from the device", Required = true };
+        mfa.Subcommands.Add(Leaf("deactivate", "Remove the device, authorized by a current code from it", [code], (p, c) =>
+            c.SendAsync(HttpMethod.Post, "mfa/deactivate", [("code", p.GetValue(code)!)])));
+        var code1 = new Option<string>("--code1") { Description = "A code from the device", Required = true };
+        var code2 = new Option<string>("--code2") { Description = "The next code the device shows", Required = true };
+        mfa.Subcommands.Add(Leaf("resync", "Resynchronize a device whose clock drifted (up to 10 minutes): two consecutive codes", [code1, code2], (p, c) =>
+            c.SendAsync(HttpMethod.Post, "mfa/resync", [("code1", p.GetValue(code1)!), ("code2", p.GetValue(code2)!)])));
+        mfa.Subcommands.Add(MfaResetCommand.Create());
         admin.Subcommands.Add(mfa);
         return admin;
     }

@@ -10,6 +10,11 @@ public sealed record UserInfo(string Name, DateTimeOffset Created);
 
 public sealed record AccessKeyInfo(string AccessKeyId, string UserName, bool Active, DateTimeOffset Created);
 
+public sealed record MfaDeviceInfo(string Serial, DateTimeOffset Created);
+
+/// <summary>What checking a device's codes needs: its TOTP seed and how many 30 s steps its clock runs ahead (negative: behind).</summary>
+public sealed record MfaSeed(byte[] Secret, int DriftSteps);
+
 /// <summary>Everything request authorization needs, loaded at once: active keys with their secrets, and user policies.</summary>
 public sealed record IdentitySnapshot(
     IReadOnlyDictionary<string, (string UserName, string Secret)> ActiveKeys,
@@ -106,6 +111,38 @@ internal static class IdentityWrites
         return update.ExecuteNonQuery() == 1;
     }
 
+    /// <summary>Removes the device if <paramref name="step"/> (the code that authorizes it) is newer than any used; false otherwise.</summary>
+    public static bool DeactivateMfaDevice(WriteTransaction tx, string serial, long step)
+    {
+        using var delete = tx.Command("DELETE FROM mfa_devices WHERE serial = $s AND last_step < $t").With("$s", serial).With("$t", step);
+        return delete.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>
+    /// Records a resync: the device's clock offset and its second code's step as used, if the first code's step
+    /// is newer than any used (so a captured resync cannot be replayed to reopen used codes); false otherwise.
+    /// </summary>
+    public static bool ResyncMfaDevice(WriteTransaction tx, string serial, long firstStep, int driftSteps)
+    {
+        using var update = tx.Command("UPDATE mfa_devices SET last_step = $t + 1, drift_steps = $d WHERE serial = $s AND last_step < $t")
+            .With("$s", serial).With("$t", firstStep).With("$d", driftSteps);
+        return update.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Removes every MFA device (the offline break-glass reset) and returns what was removed.</summary>
+    public static List<MfaDeviceInfo> RemoveMfaDevices(WriteTransaction tx)
+    {
+        var removed = new List<MfaDeviceInfo>();
+        using (var select = tx.Command("SELECT serial, created_ms FROM mfa_devices ORDER BY serial"))
+        {
+            using var r = select.ExecuteReader();
+            while (r.Read()) removed.Add(new MfaDeviceInfo(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))));
+        }
+        using var delete = tx.Command("DELETE FROM mfa_devices");
+        delete.ExecuteNonQuery();
+        return removed;
+    }
+
     public static bool CreateMfaDevice(WriteTransaction tx, SecretBox box, string serial, byte[] secret, DateTimeOffset now)
     {
         using (var exists = tx.Command("SELECT 1 FROM mfa_devices WHERE serial = $s").With("$s", serial))
@@ -183,13 +220,23 @@ internal static class IdentityReads
         return new IdentitySnapshot(keys, policies);
     }
 
-    public static Dictionary<string, byte[]> MfaDevices(SqliteConnection connection, SecretBox box)
+    public static Dictionary<string, MfaSeed> MfaSeeds(SqliteConnection connection, SecretBox box)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT serial, secret FROM mfa_devices";
-        var devices = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        command.CommandText = "SELECT serial, secret, drift_steps FROM mfa_devices";
+        var devices = new Dictionary<string, MfaSeed>(StringComparer.Ordinal);
         using var r = command.ExecuteReader();
-        while (r.Read()) devices[r.GetString(0)] = box.Open((byte[])r.GetValue(1));
+        while (r.Read()) devices[r.GetString(0)] = new MfaSeed(box.Open((byte[])r.GetValue(1)), r.GetInt32(2));
+        return devices;
+    }
+
+    public static List<MfaDeviceInfo> MfaDevices(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT serial, created_ms FROM mfa_devices ORDER BY serial";
+        var devices = new List<MfaDeviceInfo>();
+        using var r = command.ExecuteReader();
+        while (r.Read()) devices.Add(new MfaDeviceInfo(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))));
         return devices;
     }
 

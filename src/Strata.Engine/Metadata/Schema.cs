@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     private static readonly string[] Migrations =
     [
@@ -108,6 +108,10 @@ internal static class Schema
         // 4: the last TOTP time step each MFA device has authorized, so a code stays used across a restart.
         """
         ALTER TABLE mfa_devices ADD COLUMN last_step INTEGER NOT NULL DEFAULT -1;
+        """,
+        // 5: how many 30 s steps an MFA device's clock runs ahead of (or behind) the server's, set by a resync.
+        """
+        ALTER TABLE mfa_devices ADD COLUMN drift_steps INTEGER NOT NULL DEFAULT 0;
         """,
     ];
 

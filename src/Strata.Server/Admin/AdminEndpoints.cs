@@ -59,6 +59,9 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("PUT", ["users", var user, "policies", var name]) => PutPolicyAsync(http, caller, user, name),
             ("DELETE", ["users", var user, "policies", var name]) => ChangedAsync(http, engine.DeleteUserPolicyAsync(user, name)),
             ("POST", ["mfa"]) => CreateMfaDeviceAsync(http),
+            ("GET", ["mfa"]) => ListMfaDevicesAsync(http),
+            ("POST", ["mfa", "deactivate"]) => DeactivateMfaDeviceAsync(http),
+            ("POST", ["mfa", "resync"]) => ResyncMfaDeviceAsync(http),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }
@@ -159,7 +162,15 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
     /// </summary>
     private async Task CreateMfaDeviceAsync(HttpContext http)
     {
-        var serial = $"arn:aws:iam::{authenticator.Credentials.AccountId}:mfa/root-account-mfa-device";
+        var serial = RootMfaSerial;
+        if (engine.ListMfaDevices() is [var existing, ..])
+        {
+            // The store refuses a second device too; this says what to do instead.
+            throw S3Fail.Exception(StrataError.EntityAlreadyExists,
+                $"The root user already has an MFA device ({existing.Serial}, created {existing.Created:yyyy-MM-dd HH:mm:ss} UTC). " +
+                "To replace it: `strata admin mfa deactivate --code CODE`, then enable again; " +
+                "if the device is lost: stop the server and run `strata admin mfa reset --data DIR`.");
+        }
         var secret = OtpNet.KeyGeneration.GenerateRandomKey(20);
         await engine.CreateMfaDeviceAsync(serial, secret);
         mfa.Reload(engine);
