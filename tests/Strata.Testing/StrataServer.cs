@@ -48,6 +48,13 @@ public class StrataServer : IAsyncLifetime
     public HttpMessageHandler CreateHandler() =>
         Host.CaCertificatePath is { } caPath ? Strata.Client.Connection.TrustedCa.CreateHandler(caPath) : new SocketsHttpHandler();
 
+    /// <summary>Stops the server cleanly, releasing its data directory; <see cref="StartAsync"/> serves it again.</summary>
+    public async Task StopAsync()
+    {
+        await Host.DisposeAsync();
+        _host = null;
+    }
+
     /// <summary>Stops the server cleanly and starts it again on the same data directory (a new port).</summary>
     public async Task RestartAsync()
     {
