@@ -112,6 +112,8 @@ public sealed class MfaDeviceReset(StrataTlsServer server) : IClassFixture<Strat
         Assert.Contains($"MFA Delete is on for: {bucket}", reset.Stderr);
         Assert.Contains("strata admin mfa enable", reset.Stderr);
         Assert.Contains(device.Serial, await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "mfa-reset.log")));
+        Assert.Contains($"WARNING: since the last start, ", server.StartOutput);
+        Assert.Contains($"root MFA device {device.Serial}", server.StartOutput);
         using (var json = JsonDocument.Parse(await ListAsync()))
         {
             Assert.Empty(json.RootElement.GetProperty("devices").EnumerateArray());

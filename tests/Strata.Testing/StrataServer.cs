@@ -31,8 +31,12 @@ public class StrataServer : IAsyncLifetime
     /// <summary>The server's clock; tests move it forward to reach the next MFA code.</summary>
     public ShiftableTime Time { get; } = new();
 
+    /// <summary>What the last start printed, as `strata serve` prints it to its console.</summary>
+    public string StartOutput { get; private set; } = "";
+
     public async Task StartAsync()
     {
+        using var console = new StringWriter();
         _host = await StrataHost.StartAsync(new StrataServerOptions
         {
             DataDirectory = DataDirectory,
@@ -41,7 +45,8 @@ public class StrataServer : IAsyncLifetime
             RootSecretKey = SecretKey,
             Tls = Tls,
             Time = Time,
-        }, TextWriter.Null);
+        }, console);
+        StartOutput = console.ToString();
     }
 
     /// <summary>An HTTP handler that trusts the server's generated CA (for HTTPS servers) and nothing else extra.</summary>

@@ -11,8 +11,6 @@ namespace Strata.Cli.Admin;
 /// </summary>
 internal static class MfaResetCommand
 {
-    public const string LogFileName = "mfa-reset.log";
-
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "The server's data directory (the server must be stopped)", Required = true };
@@ -38,7 +36,7 @@ internal static class MfaResetCommand
             await using var engine = StorageEngine.Open(new EngineOptions { DataDirectory = held }, TimeProvider.System, out _);
             removed = await engine.RemoveMfaDevicesAsync();
             protectedBuckets = engine.ListBuckets().Where(b => b.MfaDelete == MfaDeleteState.Enabled).Select(b => b.Name.ToString()).ToList();
-            if (removed.Count > 0) await AppendLogAsync(directory, removed);
+            if (removed.Count > 0) await Engine.Identities.MfaResetRecord.AppendAsync(directory, removed, DateTimeOffset.UtcNow);
         }
         catch (DataDirectoryRefusedException refused)
         {
@@ -57,7 +55,7 @@ internal static class MfaResetCommand
             await Console.Error.WriteLineAsync($"strata: MFA DEVICE RESET: removed {device.Serial} (created {device.Created:yyyy-MM-dd HH:mm:ss} UTC) from {directory}.");
         }
         await Console.Error.WriteLineAsync("strata: this was done with local access to the data directory, without a code from the device; it is recorded in " +
-            Path.Combine(directory, LogFileName) + ".");
+            Path.Combine(directory, Engine.Identities.MfaResetRecord.LogFileName) + ".");
         if (protectedBuckets.Count > 0)
         {
             await Console.Error.WriteLineAsync($"strata: MFA Delete is on for: {string.Join(", ", protectedBuckets)}.");
@@ -68,12 +66,5 @@ internal static class MfaResetCommand
             await Console.Error.WriteLineAsync("strata: start the server and run `strata admin mfa enable` to create a new device.");
         }
         return CommandErrors.Ok;
-    }
-
-    private static Task AppendLogAsync(string directory, List<Engine.Identities.MfaDeviceInfo> removed)
-    {
-        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
-        var lines = removed.Select(d => $"{now} reset (local access, user {Environment.UserName} on {Environment.MachineName}): removed MFA device {d.Serial}, created {d.Created:yyyy-MM-ddTHH:mm:ssZ}");
-        return File.AppendAllLinesAsync(Path.Combine(directory, LogFileName), lines);
     }
 }

@@ -102,6 +102,7 @@ public sealed class StrataHost : IAsyncDisposable
             engine = StorageEngine.Open(new EngineOptions { DataDirectory = directory }, options.Time, out var recovery);
             await ReportRootKeyAsync(console, dataDirectory, root, change, previousKeyId);
             if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
+            foreach (var reset in Engine.Identities.MfaResetRecord.TakePending(dataDirectory)) await console.WriteLineAsync($"WARNING: since the last start, {reset}.");
             if (options.Tls && certificate is null)
             {
                 certificate = TlsCertificates.LoadOrCreate(dataDirectory, out var caPath, out var created);
