@@ -28,6 +28,14 @@ public sealed class WebappPolicy(StrataServer server) : IClassFixture<StrataServ
     }
 
     [Fact]
+    public void The_README_shows_the_example_policy_in_full()
+    {
+        var readme = File.ReadAllText(Path.Combine(FiguresFile.RepositoryRoot(), "README.md"));
+
+        Assert.Contains("```json\n" + File.ReadAllText(PolicyFile).TrimEnd() + "\n```", readme);
+    }
+
+    [Fact]
     public async Task The_example_policy_lets_the_app_put_get_list_and_delete_behind_a_marker_but_never_destroy_a_version()
     {
         using var root = server.CreateClient();
