@@ -26,21 +26,31 @@ internal static class RecoveryOutput
     }
 
     // One JSON document, written as the plan streams: every step is listed, and a plan of any size never sits in memory.
+    // It starts with the first step (or the end of the walk), so a refusal before it (no such bucket, no
+    // permission) leaves stdout empty; a writer abandoned by an exception is not flushed.
     private static async Task<int> RunJsonAsync(RecoveryJob job, string verb, string description, bool dryRun, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         await using var stdout = Console.OpenStandardOutput();
-        await using var json = new Utf8JsonWriter(stdout, Formats.JsonWriter);
-        json.WriteStartObject();
-        json.WriteString("command", verb);
-        json.WriteString("description", description);
-        json.WriteBoolean("dryRun", dryRun);
-        json.WriteStartArray("steps");
+        Utf8JsonWriter? started = null;
+        Utf8JsonWriter Start()
+        {
+            if (started is not null) return started;
+            started = new Utf8JsonWriter(stdout, Formats.JsonWriter);
+            started.WriteStartObject();
+            started.WriteString("command", verb);
+            started.WriteString("description", description);
+            started.WriteBoolean("dryRun", dryRun);
+            started.WriteStartArray("steps");
+            return started;
+        }
         var plan = await job.PlanAsync(progress: null, step =>
         {
-            PlanListing.Write(json, step);
-            if (json.BytesPending > 64 * 1024) json.Flush();
+            var writer = Start();
+            PlanListing.Write(writer, step);
+            if (writer.BytesPending > 64 * 1024) writer.Flush();
         }, cancellationToken);
+        var json = Start();
         json.WriteEndArray();
         var exit = CommandErrors.Ok;
         if (dryRun)
@@ -62,6 +72,7 @@ internal static class RecoveryOutput
         }
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
+        await json.DisposeAsync();
         await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
         return exit;
     }

@@ -64,6 +64,16 @@ public sealed class Plans(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Fact]
+    public async Task A_json_plan_refused_before_its_first_step_leaves_stdout_empty()
+    {
+        var result = await StrataCli.RunAsync(server, "undelete", "s3://no-such-bucket/docs/", "--dry-run", "--json");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Equal("", result.Stdout);
+        Assert.Contains("no-such-bucket", result.Stderr);
+    }
+
+    [Fact]
     public async Task Counts_of_one_are_singular()
     {
         using var s3 = server.CreateClient();
