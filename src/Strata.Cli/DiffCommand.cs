@@ -58,7 +58,7 @@ internal static class DiffCommand
     private static async Task WriteJsonAsync(S3Uri target, DateTimeOffset time, IAsyncEnumerable<KeyChange> changes)
     {
         await using var stdout = Console.OpenStandardOutput();
-        await using var json = new Utf8JsonWriter(stdout, Formats.JsonWriter);
+        await using var json = new Utf8JsonWriter(stdout, Formats.JsonOutput);
         json.WriteStartObject();
         json.WriteString("bucket", target.Bucket);
         json.WriteString("prefix", target.Prefix);

@@ -10,7 +10,7 @@ internal static class Formats
     // Safe here: the output goes to a terminal or a script, never into an HTML page.
     public static readonly JavaScriptEncoder JsonEncoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    public static readonly JsonWriterOptions JsonWriter = new() { Indented = true, Encoder = JsonEncoder };
+    public static readonly JsonWriterOptions JsonOutput = new() { Indented = true, Encoder = JsonEncoder };
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -36,7 +36,7 @@ internal static class RecoveryOutput
         Utf8JsonWriter Start()
         {
             if (started is not null) return started;
-            started = new Utf8JsonWriter(stdout, Formats.JsonWriter);
+            started = new Utf8JsonWriter(stdout, Formats.JsonOutput);
             started.WriteStartObject();
             started.WriteString("command", verb);
             started.WriteString("description", description);

@@ -63,7 +63,7 @@ internal static class VersionsCommand
     {
         // Written as it streams: a listing of any size never sits in memory.
         await using var stdout = Console.OpenStandardOutput();
-        await using var json = new Utf8JsonWriter(stdout, Formats.JsonWriter);
+        await using var json = new Utf8JsonWriter(stdout, Formats.JsonOutput);
         json.WriteStartObject();
         json.WriteString("bucket", target.Bucket);
         json.WriteString("prefix", target.Prefix);
