@@ -11,7 +11,7 @@ internal static class DiffCommand
     public static Command Create()
     {
         var args = new RecoveryArguments();
-        var at = new Option<string?>("--at") { Description = "The point in time to compare with (ISO 8601 or -2h, -30m, -1d)", Required = true };
+        var at = new Option<string?>("--at") { Description = $"The point in time to compare with ({TimeHelp.Forms})", Required = true };
         var command = new Command("diff", "Show what changed under a prefix since a point in time: keys added, modified and deleted.") { at };
         args.AddConnection(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
@@ -58,7 +58,7 @@ internal static class DiffCommand
     private static async Task WriteJsonAsync(S3Uri target, DateTimeOffset time, IAsyncEnumerable<KeyChange> changes)
     {
         await using var stdout = Console.OpenStandardOutput();
-        await using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        await using var json = new Utf8JsonWriter(stdout, Formats.JsonOutput);
         json.WriteStartObject();
         json.WriteString("bucket", target.Bucket);
         json.WriteString("prefix", target.Prefix);

@@ -1,10 +1,22 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace Strata.Cli;
 
 internal static class Formats
 {
+    // Relaxed: an ETag is written "\"abc\"" (escaped once), not "\u0022abc\u0022", and keys stay readable.
+    // Safe here: the output goes to a terminal or a script, never into an HTML page.
+    public static readonly JavaScriptEncoder JsonEncoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    public static readonly JsonWriterOptions JsonOutput = new() { Indented = true, Encoder = JsonEncoder };
+
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>"1 key", "2 keys", "1,000 delete markers": the number and the noun agree.</summary>
+    public static string Count(long value, string singular, string? plural = null) =>
+        $"{Count(value)} {(value == 1 ? singular : plural ?? singular + "s")}";
 
     public static string Bytes(double bytes)
     {

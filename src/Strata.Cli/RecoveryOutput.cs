@@ -10,40 +10,103 @@ namespace Strata.Cli;
 /// </summary>
 internal static class RecoveryOutput
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = Formats.JsonEncoder };
 
     public static async Task<int> RunAsync(RecoveryJob job, string verb, string description, bool dryRun, bool json, CancellationToken cancellationToken)
     {
+        if (json) return await RunJsonAsync(job, verb, description, dryRun, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var plan = await job.PlanAsync(cancellationToken: cancellationToken);
-        if (!json) PrintPlan(description, plan, dryRun);
-        if (dryRun)
-        {
-            if (json) WriteJson(new { command = verb, description, dryRun = true, plan = PlanJson(plan) });
-            return CommandErrors.Ok;
-        }
-        // The run walks again and decides from the state it finds, so it carries out what is left, not a stale list.
-        var report = plan.Changes + plan.Refused == 0
-            ? new RecoveryReport(plan, 0, 0, [], clock.Elapsed)
-            : await ProgressDisplay.RunAsync(verb, plan, progress => job.RunAsync(progress, cancellationToken));
-        var elapsed = clock.Elapsed;
-        if (json) WriteJson(ReportJson(verb, description, report, elapsed));
-        else PrintReport(report, elapsed);
+        var listing = new PlanListing();
+        var plan = await job.PlanAsync(progress: null, listing.Add, cancellationToken);
+        PrintPlan(description, plan, listing, dryRun);
+        if (dryRun) return CommandErrors.Ok;
+        var report = await CarryOutAsync(job, verb, plan, cancellationToken);
+        PrintReport(report, clock.Elapsed);
         return report.Ok ? CommandErrors.Ok : CommandErrors.SomeFailed;
     }
 
-    private static void PrintPlan(string description, RecoveryPlan plan, bool dryRun)
+    // One JSON document, written as the plan streams: every step is listed, and a plan of any size never sits in memory.
+    // It starts with the first step (or the end of the walk), so a refusal before it (no such bucket, no
+    // permission) leaves stdout empty; a writer abandoned by an exception is not flushed.
+    private static async Task<int> RunJsonAsync(RecoveryJob job, string verb, string description, bool dryRun, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var stdout = Console.OpenStandardOutput();
+        Utf8JsonWriter? started = null;
+        Utf8JsonWriter Start()
+        {
+            if (started is not null) return started;
+            started = new Utf8JsonWriter(stdout, Formats.JsonOutput);
+            started.WriteStartObject();
+            started.WriteString("command", verb);
+            started.WriteString("description", description);
+            started.WriteBoolean("dryRun", dryRun);
+            started.WriteStartArray("steps");
+            return started;
+        }
+        var plan = await job.PlanAsync(progress: null, step =>
+        {
+            var writer = Start();
+            PlanListing.Write(writer, step);
+            if (writer.BytesPending > 64 * 1024) writer.Flush();
+        }, cancellationToken);
+        var json = Start();
+        json.WriteEndArray();
+        var exit = CommandErrors.Ok;
+        if (dryRun)
+        {
+            Write(json, "plan", PlanJson(plan));
+        }
+        else
+        {
+            var report = await CarryOutAsync(job, verb, plan, cancellationToken);
+            var elapsed = clock.Elapsed;
+            Write(json, "plan", PlanJson(report.Plan));
+            json.WriteBoolean("ok", report.Ok);
+            json.WriteNumber("succeeded", report.Succeeded);
+            json.WriteNumber("bytes", report.BytesDone);
+            json.WriteNumber("elapsedSeconds", Math.Round(elapsed.TotalSeconds, 3));
+            json.WriteNumber("keysPerSecond", Math.Round(report.Plan.KeysScanned / Math.Max(elapsed.TotalSeconds, 0.001), 1));
+            Write(json, "failures", report.Failures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new { f.Key, f.Step, f.Message }));
+            exit = report.Ok ? CommandErrors.Ok : CommandErrors.SomeFailed;
+        }
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+        await json.DisposeAsync();
+        await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        return exit;
+    }
+
+    // The run walks again and decides from the state it finds, so it carries out what is left, not a stale list.
+    private static Task<RecoveryReport> CarryOutAsync(RecoveryJob job, string verb, RecoveryPlan plan, CancellationToken cancellationToken) =>
+        plan.Changes + plan.Refused == 0
+            ? Task.FromResult(new RecoveryReport(plan, 0, 0, [], TimeSpan.Zero))
+            : ProgressDisplay.RunAsync(verb, plan, progress => job.RunAsync(progress, cancellationToken));
+
+    private static void Write<T>(Utf8JsonWriter json, string name, T value)
+    {
+        json.WritePropertyName(name);
+        JsonSerializer.Serialize(json, value, JsonOptions);
+    }
+
+    private static void PrintPlan(string description, RecoveryPlan plan, PlanListing listing, bool dryRun)
     {
         var o = Console.Out;
         o.WriteLine($"{(dryRun ? "Dry run, nothing will change" : "Plan")}: {description}");
-        o.WriteLine($"  {Formats.Count(plan.KeysScanned)} keys walked: {Formats.Count(plan.KeysUnchanged)} already as wanted, {Formats.Count(plan.KeysNotApplicable)} not concerned");
-        if (plan.Copies > 0) o.WriteLine($"  copy {Formats.Count(plan.Copies)} versions server-side ({Formats.Bytes(plan.CopyBytes)})");
-        if (plan.Downloads > 0) o.WriteLine($"  download {Formats.Count(plan.Downloads)} versions ({Formats.Bytes(plan.DownloadBytes)})");
-        if (plan.MarkersToAdd > 0) o.WriteLine($"  add {Formats.Count(plan.MarkersToAdd)} delete markers (keys that did not exist then; today's versions stay recoverable)");
-        if (plan.MarkersToRemove > 0) o.WriteLine($"  remove {Formats.Count(plan.MarkersToRemove)} delete markers");
-        if (plan.Refused > 0) o.WriteLine($"  refuse {Formats.Count(plan.Refused)} keys (listed at the end)");
-        if (plan.DestinationExtras > 0) o.WriteLine($"  leave alone {Formats.Count(plan.DestinationExtras)} keys at the destination that are not in the snapshot");
-        if (plan.Changes + plan.Refused == 0) o.WriteLine("  nothing to do");
+        o.WriteLine($"  {Formats.Count(plan.KeysScanned, "key")} walked: {Formats.Count(plan.KeysUnchanged)} already as wanted, {Formats.Count(plan.KeysNotApplicable)} not concerned");
+        if (plan.Copies > 0) o.WriteLine($"  copy {Formats.Count(plan.Copies, "version")} server-side ({Formats.Bytes(plan.CopyBytes)})");
+        if (plan.Downloads > 0) o.WriteLine($"  download {Formats.Count(plan.Downloads, "version")} ({Formats.Bytes(plan.DownloadBytes)})");
+        if (plan.MarkersToAdd > 0) o.WriteLine($"  add {Formats.Count(plan.MarkersToAdd, "delete marker")} (for keys that did not exist then; today's versions stay recoverable)");
+        if (plan.MarkersToRemove > 0) o.WriteLine($"  remove {Formats.Count(plan.MarkersToRemove, "delete marker")}");
+        if (plan.Refused > 0) o.WriteLine($"  refuse {Formats.Count(plan.Refused, "key")}");
+        if (plan.DestinationExtras > 0) o.WriteLine($"  leave alone {Formats.Count(plan.DestinationExtras, "key")} at the destination that {(plan.DestinationExtras == 1 ? "is" : "are")} not in the snapshot");
+        if (plan.Changes + plan.Refused == 0)
+        {
+            o.WriteLine("  nothing to do");
+            return;
+        }
+        o.WriteLine("  step by step, in key order:");
+        listing.Print(o, plan);
     }
 
     private static void PrintReport(RecoveryReport report, TimeSpan elapsed)
@@ -54,10 +117,10 @@ internal static class RecoveryOutput
         var attempted = report.Plan.Changes + report.Plan.Refused;
         if (report.Ok)
         {
-            o.WriteLine($"Done in {seconds:0.0} s: {Formats.Count(report.Succeeded)} changes made, {Formats.Bytes(report.BytesDone)} moved, {Formats.Count(report.Plan.KeysScanned)} keys ({rate}).");
+            o.WriteLine($"Done in {seconds:0.0} s: {Formats.Count(report.Succeeded, "change")} made, {Formats.Bytes(report.BytesDone)} moved, {Formats.Count(report.Plan.KeysScanned, "key")} ({rate}).");
             return;
         }
-        o.WriteLine($"Finished with {Formats.Count(report.Failures.Count)} failed in {seconds:0.0} s: {Formats.Count(report.Succeeded)} of {Formats.Count(attempted)} changes made ({rate}).");
+        o.WriteLine($"Finished with {Formats.Count(report.Failures.Count)} failed in {seconds:0.0} s: {Formats.Count(report.Succeeded)} of {Formats.Count(attempted, "change")} made ({rate}).");
         foreach (var failure in report.Failures.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             o.WriteLine($"  FAILED {failure.Key} ({failure.Step}): {failure.Message}");
@@ -65,7 +128,7 @@ internal static class RecoveryOutput
         o.WriteLine("Run the same command again after fixing the cause: what is already done is skipped.");
     }
 
-    public static object PlanJson(RecoveryPlan plan) => new
+    private static object PlanJson(RecoveryPlan plan) => new
     {
         plan.KeysScanned,
         plan.KeysUnchanged,
@@ -81,20 +144,4 @@ internal static class RecoveryOutput
         plan.Changes,
         plan.Bytes,
     };
-
-    private static object ReportJson(string verb, string description, RecoveryReport report, TimeSpan elapsed) => new
-    {
-        command = verb,
-        description,
-        dryRun = false,
-        ok = report.Ok,
-        plan = PlanJson(report.Plan),
-        succeeded = report.Succeeded,
-        bytes = report.BytesDone,
-        elapsedSeconds = Math.Round(elapsed.TotalSeconds, 3),
-        keysPerSecond = Math.Round(report.Plan.KeysScanned / Math.Max(elapsed.TotalSeconds, 0.001), 1),
-        failures = report.Failures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new { f.Key, f.Step, f.Message }),
-    };
-
-    public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 }

@@ -14,10 +14,10 @@ internal static class RestoreCommand
     {
         var args = new RecoveryArguments();
         var versionId = new Option<string?>("--version-id") { Description = "Make this version of the key the latest again (server-side copy; content type and metadata kept)" };
-        var at = new Option<string?>("--at") { Description = "Restore every key under the prefix to its state at TIME (ISO 8601 or -2h, -30m, -1d)" };
+        var at = new Option<string?>("--at") { Description = $"Restore every key under the prefix to its state at TIME ({TimeHelp.Forms})" };
         var to = new Option<string?>("--to") { Description = "Write the snapshot to s3://other-bucket/prefix instead of in place" };
         var toDir = new Option<string?>("--to-dir") { Description = "Download the snapshot to a local folder instead of in place" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show the plan (counts and bytes) and change nothing" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the plan (which keys, what is done to each, counts and bytes) and change nothing" };
         var command = new Command("restore", "Make a version the latest again, or restore a whole prefix to a point in time (in place, to another prefix, or to a folder).")
         {
             versionId, at, to, toDir, dryRun, args.Concurrency,

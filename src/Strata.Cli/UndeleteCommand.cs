@@ -10,8 +10,8 @@ internal static class UndeleteCommand
     public static Command Create()
     {
         var args = new RecoveryArguments();
-        var since = new Option<string?>("--since") { Description = "Only keys whose delete marker was created at or after TIME (ISO 8601 or -2h, -30m, -1d)" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show the plan (counts and bytes) and change nothing" };
+        var since = new Option<string?>("--since") { Description = $"Only keys whose delete marker was created at or after TIME ({TimeHelp.Forms})" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the plan (which keys, what is done to each, counts and bytes) and change nothing" };
         var removeMarkers = new Option<bool>("--remove-markers") { Description = "Delete the delete markers instead of copying the newest version back (needs s3:DeleteObjectVersion)" };
         var mfa = new Option<string?>("--mfa") { Description = "\"SERIAL CODE\" of the MFA device, for --remove-markers on a bucket with MFA Delete" };
         var command = new Command("undelete", "Bring back every deleted key under a prefix. By default the newest version is copied back on top (server-side), which destroys nothing.")

@@ -11,8 +11,8 @@ internal static class VersionsCommand
     public static Command Create()
     {
         var args = new RecoveryArguments();
-        var since = new Option<string?>("--since") { Description = "Only versions created at or after TIME (ISO 8601 or -2h, -30m, -1d)" };
-        var until = new Option<string?>("--until") { Description = "Only versions created at or before TIME" };
+        var since = new Option<string?>("--since") { Description = $"Only versions created at or after TIME ({TimeHelp.Forms})" };
+        var until = new Option<string?>("--until") { Description = $"Only versions created at or before TIME ({TimeHelp.Forms})" };
         var command = new Command("versions", "Show the version history under a prefix: every version and delete marker, by key, newest first.") { since, until };
         args.AddConnection(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
@@ -56,14 +56,14 @@ internal static class VersionsCommand
         }
         o.WriteLine(keys == 0
             ? $"No versions under {target}."
-            : $"{Formats.Count(keys)} keys, {Formats.Count(versions)} versions ({Formats.Count(markers)} delete markers) under {target}.");
+            : $"{Formats.Count(keys, "key")}, {Formats.Count(versions, "version")} ({Formats.Count(markers, "delete marker")}) under {target}.");
     }
 
     private static async Task WriteJsonAsync(S3Uri target, IAsyncEnumerable<KeyHistory> histories)
     {
         // Written as it streams: a listing of any size never sits in memory.
         await using var stdout = Console.OpenStandardOutput();
-        await using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        await using var json = new Utf8JsonWriter(stdout, Formats.JsonOutput);
         json.WriteStartObject();
         json.WriteString("bucket", target.Bucket);
         json.WriteString("prefix", target.Prefix);

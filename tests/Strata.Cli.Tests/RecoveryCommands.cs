@@ -52,7 +52,7 @@ public sealed class RecoveryCommands(StrataServer server) : IClassFixture<Strata
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("photos/1.jpg", result.Stdout);
         Assert.Contains("delete marker", result.Stdout);
-        Assert.Contains("1 keys, 3 versions (1 delete markers)", result.Stdout);
+        Assert.Contains("1 key, 3 versions (1 delete marker)", result.Stdout);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class RecoveryCommands(StrataServer server) : IClassFixture<Strata
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Contains("3 changed: 1 added, 1 modified, 1 deleted.", before.Stdout);
         Assert.Contains("copy 2 versions", restore.Stdout);
-        Assert.Contains("add 1 delete markers", restore.Stdout);
+        Assert.Contains("add 1 delete marker ", restore.Stdout);
         using var json = JsonDocument.Parse(after.Stdout);
         Assert.Empty(json.RootElement.GetProperty("changes").EnumerateArray());
     }

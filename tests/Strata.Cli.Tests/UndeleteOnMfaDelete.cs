@@ -53,7 +53,7 @@ public sealed class UndeleteOnMfaDelete(StrataTlsServer server) : IClassFixture<
         var without = await StrataCli.RunAsync(undelete, trustCa);
 
         Assert.Equal(1, without.ExitCode);
-        Assert.Contains("remove 1 delete markers", without.Stdout);
+        Assert.Contains("remove 1 delete marker\n", without.Stdout);
         Assert.Contains("FAILED photos/a.jpg (remove-delete-marker): The bucket has MFA Delete enabled", without.Stdout);
         Assert.Contains("--mfa \"SERIAL CODE\"", without.Stdout);
         Assert.Equal(2, (await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions!.Count);
@@ -61,7 +61,7 @@ public sealed class UndeleteOnMfaDelete(StrataTlsServer server) : IClassFixture<
         var with = await StrataCli.RunAsync([.. undelete, "--mfa", await FreshCodeAsync()], trustCa);
 
         Assert.True(with.ExitCode == 0, with.ToString());
-        Assert.Contains("1 changes made", with.Stdout);
+        Assert.Contains("1 change made", with.Stdout);
         using var back = await s3.GetObjectAsync(bucket, "photos/a.jpg");
         Assert.Equal("the photo", await new StreamReader(back.ResponseStream).ReadToEndAsync());
     }

@@ -103,7 +103,7 @@ public sealed class RefusalsAndParsing(StrataServer server) : IClassFixture<Stra
     [Theory]
     [InlineData("2026-11-25T10:00:00Z", "2026-11-25T10:00:00.000Z")]
     [InlineData("2026-11-25T12:00:00+02:00", "2026-11-25T10:00:00.000Z")]
-    [InlineData("2026-11-25T10:00:00.250", "2026-11-25T10:00:00.250Z")]
+    [InlineData("2026-11-25T10:00:00.250Z", "2026-11-25T10:00:00.250Z")]
     [InlineData("-2h", "2026-11-25T10:00:00.000Z")]
     [InlineData("-30m", "2026-11-25T11:30:00.000Z")]
     [InlineData("-1d", "2026-11-24T12:00:00.000Z")]
@@ -113,6 +113,27 @@ public sealed class RefusalsAndParsing(StrataServer server) : IClassFixture<Stra
         var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
         Assert.Equal(expected, TimeExpression.Format(TimeExpression.Parse(text, now)));
+    }
+
+    [Fact]
+    public void A_time_without_a_zone_is_local_time_as_awscli_reads_it()
+    {
+        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var local = new DateTime(2026, 11, 24, 10, 0, 0, DateTimeKind.Local);
+
+        Assert.Equal(TimeExpression.Format(new DateTimeOffset(local)), TimeExpression.Format(TimeExpression.Parse("2026-11-24T10:00:00", now)));
+    }
+
+    [Theory]
+    [InlineData("2026-11-25T12:00:01Z")]
+    [InlineData("2027-01-01T00:00:00+09:00")]
+    public void A_time_after_now_is_refused(string text)
+    {
+        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+        var error = Assert.Throws<FormatException>(() => TimeExpression.Parse(text, now));
+
+        Assert.Contains("is in the future", error.Message);
     }
 
     [Theory]

@@ -4,7 +4,9 @@ namespace Strata.Client.Connection;
 
 /// <summary>
 /// A point in time as the recovery commands accept it: ISO 8601 (<c>2026-11-25T10:00:00Z</c>; without an
-/// offset it is UTC) or relative to now (<c>-30s</c>, <c>-30m</c>, <c>-2h</c>, <c>-1d</c>, <c>-1w</c>).
+/// offset it is local time, as awscli reads it) or relative to now (<c>-30s</c>, <c>-30m</c>, <c>-2h</c>,
+/// <c>-1d</c>, <c>-1w</c>). A time after now is refused: no history exists there, and a typo in the year
+/// would otherwise "restore" to today without a word.
 /// </summary>
 public static class TimeExpression
 {
@@ -32,8 +34,13 @@ public static class TimeExpression
             time = now - span.Value;
             return true;
         }
-        if (!DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time)) return false;
+        if (!DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out time)) return false;
         time = time.ToUniversalTime();
+        if (time > now)
+        {
+            error = $"'{text}' is in the future ({Format(time)}; it is now {Format(now)}): give a time in the past.";
+            return false;
+        }
         return true;
     }
 

@@ -35,15 +35,19 @@ public abstract class RecoveryJob
     /// <summary>Walks the history and yields each step, counting every key in <paramref name="tally"/>.</summary>
     protected abstract IAsyncEnumerable<RecoveryStep> StepsAsync(RecoveryTally tally, CancellationToken cancellationToken);
 
-    /// <summary>Walks the history and counts what a run would do; changes nothing.</summary>
+    /// <summary>
+    /// Walks the history and counts what a run would do; changes nothing. <paramref name="onStep"/> sees each
+    /// planned step as it is found, in key order, so a plan of any size can be listed without being kept.
+    /// </summary>
     /// <exception cref="StrataClientException">The walk or a check was refused; the message says why and what fixes it.</exception>
-    public async Task<RecoveryPlan> PlanAsync(RecoveryProgress? progress = null, CancellationToken cancellationToken = default)
+    public async Task<RecoveryPlan> PlanAsync(RecoveryProgress? progress = null, Action<RecoveryStep>? onStep = null, CancellationToken cancellationToken = default)
     {
         await CheckAsync(cancellationToken);
         var tally = new RecoveryTally(progress);
         var planned = new List<RecoveryStep>();
         await foreach (var step in StepsAsync(tally, cancellationToken))
         {
+            onStep?.Invoke(step);
             if (planned is null) continue;
             if (planned.Count < Options.MaxRememberedSteps) planned.Add(step);
             else planned = null;

@@ -10,6 +10,9 @@ public abstract record RecoveryStep(string Key)
     /// <summary>The IAM actions the step needs, as an access-denied explanation names them.</summary>
     public abstract string Permission { get; }
 
+    /// <summary>What the step does, as plans and failures name it: copy, add-delete-marker, remove-delete-marker, download, refused.</summary>
+    public abstract string Name { get; }
+
     /// <summary>A server-side copy of a version on top of a key: same key for a restore in place, another for <c>--to</c>.</summary>
     public sealed record CopyVersion(string SourceBucket, string Key, string VersionId, long Size, string DestinationBucket, string DestinationKey) : RecoveryStep(Key)
     {
@@ -18,6 +21,9 @@ public abstract record RecoveryStep(string Key)
 
         /// <inheritdoc />
         public override string Permission => "s3:GetObjectVersion and s3:PutObject";
+
+        /// <inheritdoc />
+        public override string Name => "copy";
     }
 
     /// <summary>A plain DELETE on a versioned bucket: a delete marker goes on top, nothing is destroyed.</summary>
@@ -25,6 +31,9 @@ public abstract record RecoveryStep(string Key)
     {
         /// <inheritdoc />
         public override string Permission => "s3:DeleteObject";
+
+        /// <inheritdoc />
+        public override string Name => "add-delete-marker";
     }
 
     /// <summary>Deletes one delete marker by version id (needs s3:DeleteObjectVersion, and MFA where MFA Delete is on).</summary>
@@ -32,6 +41,9 @@ public abstract record RecoveryStep(string Key)
     {
         /// <inheritdoc />
         public override string Permission => "s3:DeleteObjectVersion";
+
+        /// <inheritdoc />
+        public override string Name => "remove-delete-marker";
     }
 
     /// <summary>Downloads a version to a local file, through a temporary file renamed into place.</summary>
@@ -42,6 +54,9 @@ public abstract record RecoveryStep(string Key)
 
         /// <inheritdoc />
         public override string Permission => "s3:GetObjectVersion";
+
+        /// <inheritdoc />
+        public override string Name => "download";
     }
 
     /// <summary>A key the recovery will not touch, with the reason; it counts as a failure.</summary>
@@ -49,5 +64,8 @@ public abstract record RecoveryStep(string Key)
     {
         /// <inheritdoc />
         public override string Permission => "";
+
+        /// <inheritdoc />
+        public override string Name => "refused";
     }
 }

@@ -133,12 +133,5 @@ internal sealed class StepExecutor(IAmazonS3 s3, RecoveryOptions options, Recove
         _ => ("", step.Key),
     };
 
-    public static string Name(RecoveryStep step) => step switch
-    {
-        RecoveryStep.CopyVersion => "copy",
-        RecoveryStep.AddDeleteMarker => "add-delete-marker",
-        RecoveryStep.RemoveDeleteMarker => "remove-delete-marker",
-        RecoveryStep.Download => "download",
-        _ => "refused",
-    };
+    public static string Name(RecoveryStep step) => step.Name;
 }

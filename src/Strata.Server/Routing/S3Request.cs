@@ -119,7 +119,8 @@ internal sealed class S3Request
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 
     // Subresources S3 has that Strata does not implement: answered 501, never a silent success.
-    private static readonly string[] UnsupportedSubresources =
+    // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
+    internal static readonly string[] UnsupportedSubresources =
     [
         "policyStatus", "cors", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",

@@ -11,7 +11,7 @@ internal static class UnsetConfiguration
 {
     public sealed record Entry(string Subresource, string Action, StrataError Error);
 
-    private static readonly Entry[] Entries =
+    internal static readonly Entry[] Entries =
     [
         new("cors", "s3:GetBucketCORS", StrataError.NoSuchCORSConfiguration),
         new("lifecycle", "s3:GetLifecycleConfiguration", StrataError.NoSuchLifecycleConfiguration),
