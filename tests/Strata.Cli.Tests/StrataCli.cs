@@ -25,10 +25,11 @@ public static class StrataCli
             ["AWS_SECRET_ACCESS_KEY"] = StrataServer.SecretKey,
         });
 
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IDictionary<string, string> environment)
+    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IDictionary<string, string> environment, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(Binary)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
