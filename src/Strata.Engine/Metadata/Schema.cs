@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     private static readonly string[] Migrations =
     [
@@ -108,6 +108,19 @@ internal static class Schema
         // 4: the last TOTP time step each MFA device has authorized, so a code stays used across a restart.
         """
         ALTER TABLE mfa_devices ADD COLUMN last_step INTEGER NOT NULL DEFAULT -1;
+        """,
+        // 5: completed multipart uploads, kept a day so that a CompleteMultipartUpload sent again (a client that
+        // lost the first answer) gets the same answer, as S3 gives it. parts is the completed list "N:etag,...".
+        """
+        CREATE TABLE completed_uploads(
+            upload_id TEXT PRIMARY KEY,
+            bucket_id INTEGER NOT NULL,
+            key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            parts TEXT NOT NULL,
+            completed_ms INTEGER NOT NULL
+        );
+        CREATE INDEX completed_uploads_age ON completed_uploads(completed_ms);
         """,
     ];
 
