@@ -59,12 +59,13 @@ public static class VersionStack
     }
 
     /// <summary>
-    /// PutBucketVersioning: setting MfaDelete needs a valid code, and while MfaDelete is Enabled so does any
-    /// change of the versioning configuration.
+    /// PutBucketVersioning: enabling MfaDelete needs a valid code, and while MfaDelete is Enabled so does any
+    /// change of the versioning configuration. Saying Disabled of an MfaDelete that is not Enabled changes
+    /// nothing that needs a code (S3 accepts it without x-amz-mfa; ceph/s3-tests' versioning tests send it).
     /// </summary>
     public static VersioningDecision Configure(VersioningState state, MfaDeleteState mfaDelete, VersioningState? newState, MfaDeleteState? newMfaDelete, bool mfaVerified)
     {
-        if ((newMfaDelete is not null || mfaDelete == MfaDeleteState.Enabled) && !mfaVerified)
+        if ((newMfaDelete == MfaDeleteState.Enabled || mfaDelete == MfaDeleteState.Enabled) && !mfaVerified)
         {
             return new VersioningDecision.Refuse(StrataError.AccessDenied, MfaRequired);
         }

@@ -96,7 +96,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public Task<BucketInfo> CreateBucketAsync(BucketName name, string region) =>
         _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow()));
 
-    public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, name));
+    public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
     public Task<BucketInfo> PutBucketVersioningAsync(BucketName name, VersioningState? state, MfaDeleteState? mfaDelete, bool mfaVerified = false) =>
         _committer.WriteAsync(tx => BucketWrites.SetVersioning(tx, name, state, mfaDelete, mfaVerified));

@@ -44,7 +44,7 @@ public sealed class Rules
     }
 
     [Fact]
-    public void Versioning_changes_need_a_code_while_MFA_Delete_is_on_and_to_set_it_at_all()
+    public void Versioning_changes_need_a_code_while_MFA_Delete_is_on_and_to_turn_it_on()
     {
         Assert.IsType<VersioningDecision.Refuse>(VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.NeverSet, null, MfaDeleteState.Enabled, mfaVerified: false));
         Assert.Equal(new VersioningDecision.Apply(VersioningState.Enabled, MfaDeleteState.Enabled),
@@ -52,6 +52,16 @@ public sealed class Rules
         Assert.IsType<VersioningDecision.Refuse>(VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.Enabled, VersioningState.Suspended, null, mfaVerified: false));
         Assert.Equal(new VersioningDecision.Apply(VersioningState.Suspended, MfaDeleteState.Disabled),
             VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.Disabled, VersioningState.Suspended, null, mfaVerified: false));
+        Assert.IsType<VersioningDecision.Refuse>(VersionStack.Configure(VersioningState.Enabled, MfaDeleteState.Enabled, null, MfaDeleteState.Disabled, mfaVerified: false));
+    }
+
+    [Theory]
+    [InlineData(MfaDeleteState.NeverSet)]
+    [InlineData(MfaDeleteState.Disabled)]
+    public void Saying_MFA_Delete_is_Disabled_when_it_is_not_on_needs_no_code(MfaDeleteState current)
+    {
+        Assert.Equal(new VersioningDecision.Apply(VersioningState.Enabled, MfaDeleteState.Disabled),
+            VersionStack.Configure(VersioningState.Unversioned, current, VersioningState.Enabled, MfaDeleteState.Disabled, mfaVerified: false));
     }
 
     [Fact]

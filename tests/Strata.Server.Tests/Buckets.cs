@@ -40,13 +40,16 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Fact]
-    public async Task Creating_an_existing_bucket_answers_BucketAlreadyOwnedByYou()
+    public async Task Creating_a_bucket_you_already_own_in_us_east_1_answers_200_and_keeps_its_objects()
     {
         using var s3 = server.CreateClient();
         var name = await server.CreateBucketAsync();
-        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
-        Assert.Equal("BucketAlreadyOwnedByYou", error.ErrorCode);
-        Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = name, Key = "keep.txt", ContentBody = "x" });
+
+        var again = await s3.PutBucketAsync(name);
+
+        Assert.Equal(HttpStatusCode.OK, again.HttpStatusCode);
+        Assert.Equal("x", await ReadAsync(s3, name, "keep.txt"));
     }
 
     [Fact]
@@ -105,5 +108,28 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
         using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId });
         using var reader = new StreamReader(response.ResponseStream);
         return await reader.ReadToEndAsync();
+    }
+}
+
+/// <summary>Outside us-east-1, S3 refuses to create a bucket again even for its owner.</summary>
+public sealed class BucketsInAnotherRegion(BucketsInAnotherRegion.EuServer server) : IClassFixture<BucketsInAnotherRegion.EuServer>
+{
+    public sealed class EuServer : StrataServer
+    {
+        protected override string Region => "eu-west-1";
+    }
+
+    // The SDK names eu-west-1 "EU" in the LocationConstraint, S3's legacy name for it.
+    [Fact]
+    public async Task Creating_a_bucket_you_already_own_answers_BucketAlreadyOwnedByYou()
+    {
+        using var s3 = server.CreateClient();
+        var name = StrataServer.UniqueBucketName();
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = name, BucketRegionName = "eu-west-1" });
+
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketAsync(new PutBucketRequest { BucketName = name, BucketRegionName = "eu-west-1" }));
+
+        Assert.Equal("BucketAlreadyOwnedByYou", error.ErrorCode);
+        Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
     }
 }

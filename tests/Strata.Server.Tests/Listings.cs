@@ -24,6 +24,50 @@ public sealed class Listings(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Fact]
+    public async Task Url_encoding_writes_a_space_as_percent_20_and_a_plus_as_percent_2B()
+    {
+        var bucket = await BucketWithAsync("foo+1/bar", "foo/bar/xyzzy", "quux ab/thud", "asdf+b");
+        using var signed = server.CreateSigned();
+
+        foreach (var listType in new[] { "", "list-type=2&" })
+        {
+            using var response = await signed.SendAsync(HttpMethod.Get, "/" + bucket, listType + "delimiter=%2F&encoding-type=url");
+            var xml = await response.Content.ReadAsStringAsync();
+
+            Assert.Contains("<Key>asdf%2Bb</Key>", xml);
+            Assert.Contains("<Prefix>foo%2B1/</Prefix>", xml);
+            Assert.Contains("<Prefix>quux%20ab/</Prefix>", xml);
+        }
+    }
+
+    [Fact]
+    public async Task ListObjects_v1_returns_its_Prefix_as_given_even_with_url_encoding()
+    {
+        var bucket = await BucketWithAsync("quux ab/thud");
+        using var signed = server.CreateSigned();
+
+        using var response = await signed.SendAsync(HttpMethod.Get, "/" + bucket, "encoding-type=url&prefix=quux%20ab%2F");
+        var xml = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("<Prefix>quux ab/</Prefix>", xml);
+        Assert.Contains("<Key>quux%20ab/thud</Key>", xml);
+    }
+
+    [Fact]
+    public async Task An_empty_continuation_token_lists_from_the_start_and_is_echoed_back()
+    {
+        var bucket = await BucketWithAsync("bar", "baz");
+        using var s3 = server.CreateClient();
+
+        var list = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, ContinuationToken = "" });
+
+        Assert.Equal(["bar", "baz"], list.S3Objects!.Select(o => o.Key));
+        using var signed = server.CreateSigned();
+        using var response = await signed.SendAsync(HttpMethod.Get, "/" + bucket, "list-type=2&continuation-token=");
+        Assert.Matches("<ContinuationToken ?/>|<ContinuationToken></ContinuationToken>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Delimiter_rolls_keys_up_into_common_prefixes()
     {
         var bucket = await BucketWithAsync("photos/2024/a.jpg", "photos/2024/b.jpg", "photos/2025/c.jpg", "photos/top.jpg", "readme.txt", "videos/x.mp4");

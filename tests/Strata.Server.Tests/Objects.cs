@@ -195,6 +195,44 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal(HttpStatusCode.OK, since.HttpStatusCode);
     }
 
+    [Theory]
+    [InlineData("If-None-Match", "match", HttpStatusCode.NotModified)]
+    [InlineData("If-Match", "\"0123456789abcdef0123456789abcdef\"", HttpStatusCode.PreconditionFailed)]
+    [InlineData("If-Match", "match", HttpStatusCode.OK)]
+    public async Task Conditional_answers_name_the_version_they_compared_with_its_ETag_and_Last_Modified(string header, string value, HttpStatusCode status)
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "c", ContentBody = "content" });
+        var head = await s3.GetObjectMetadataAsync(bucket, "c");
+        using var signed = server.CreateSigned();
+
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
+        {
+            using var response = await signed.SendAsync(method, $"/{bucket}/c", headers: new Dictionary<string, string> { [header] = value == "match" ? put.ETag : value });
+
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal(put.ETag, response.Headers.ETag?.ToString());
+            Assert.Equal(head.LastModified!.Value.ToUniversalTime(), response.Content.Headers.LastModified?.UtcDateTime);
+        }
+    }
+
+    [Fact]
+    public async Task Part_one_of_an_object_not_uploaded_in_parts_is_the_whole_object_and_part_two_is_InvalidPart()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "single", ContentBody = "body" });
+
+        using (var first = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "single", PartNumber = 1 }))
+        {
+            Assert.Equal("body", await new StreamReader(first.ResponseStream).ReadToEndAsync());
+        }
+        var second = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "single", PartNumber = 2 }));
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.Equal("InvalidPart", second.ErrorCode);
+    }
+
     [Fact]
     public async Task Response_overrides_replace_headers_of_a_get()
     {

@@ -28,6 +28,9 @@ public class StrataServer : IAsyncLifetime
     /// <summary>Serve HTTPS with a generated certificate (see <see cref="CreateClient"/>, which trusts its CA).</summary>
     protected virtual bool Tls => false;
 
+    /// <summary>The region the server answers for.</summary>
+    protected virtual string Region => "us-east-1";
+
     /// <summary>The server's clock; tests move it forward to reach the next MFA code.</summary>
     public ShiftableTime Time { get; } = new();
 
@@ -44,6 +47,7 @@ public class StrataServer : IAsyncLifetime
             RootAccessKey = AccessKey,
             RootSecretKey = SecretKey,
             Tls = Tls,
+            Region = Region,
             Time = Time,
         }, console);
         StartOutput = console.ToString();
@@ -87,7 +91,7 @@ public class StrataServer : IAsyncLifetime
         {
             ServiceURL = Endpoint.ToString(),
             ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
+            AuthenticationRegion = Region,
             MaxErrorRetry = 0,
         };
         if (Host.CaCertificatePath is not null) config.HttpClientFactory = new TrustingClientFactory(this);

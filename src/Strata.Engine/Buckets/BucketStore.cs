@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Strata.Core;
+using Strata.Engine.Blobs;
 using Strata.Engine.Metadata;
+using Strata.Engine.Multipart;
 using Strata.Engine.Objects;
 
 namespace Strata.Engine.Buckets;
@@ -27,12 +29,20 @@ internal static class BucketReads
 
 internal static class BucketWrites
 {
+    private const string UsEast1 = "us-east-1";
+
     public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now)
     {
-        using (var exists = tx.Command("SELECT 1 FROM buckets WHERE name = $n").With("$n", name.Value))
+        using (var exists = tx.Command($"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n").With("$n", name.Value))
+        using (var found = exists.ExecuteReader())
         {
-            // One owner per server, so an existing name is always the caller's own bucket.
-            if (exists.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketAlreadyOwnedByYou);
+            // One owner per server, so an existing name is always the caller's own bucket. S3 answers 200 for it
+            // in us-east-1 (its legacy behaviour, which the SDKs rely on) and BucketAlreadyOwnedByYou elsewhere.
+            if (found.Read())
+            {
+                if (region == UsEast1) return Rows.ReadBucket(found);
+                S3Fail.With(StrataError.BucketAlreadyOwnedByYou);
+            }
         }
         using var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region) VALUES($n, $t, $r) RETURNING {Rows.BucketColumns}")
             .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region);
@@ -41,7 +51,7 @@ internal static class BucketWrites
         return Rows.ReadBucket(r);
     }
 
-    public static bool Delete(WriteTransaction tx, BucketName name)
+    public static bool Delete(WriteTransaction tx, BlobStore blobs, BucketName name)
     {
         var (id, _) = StackWrites.Bucket(tx, name);
         // S3: a bucket with any version or delete marker left is not empty.
@@ -49,11 +59,14 @@ internal static class BucketWrites
         {
             if (any.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketNotEmpty);
         }
-        // S3 refuses as well while multipart uploads are in progress.
-        using (var uploads = tx.Command("SELECT 1 FROM uploads WHERE bucket_id = $b LIMIT 1").With("$b", id))
+        // S3: multipart uploads still in progress do not keep a bucket from being deleted; they are aborted with it.
+        var uploads = new List<long>();
+        using (var open = tx.Command("SELECT id FROM uploads WHERE bucket_id = $b").With("$b", id))
+        using (var r = open.ExecuteReader())
         {
-            if (uploads.ExecuteScalar() is not null) S3Fail.With(StrataError.BucketNotEmpty);
+            while (r.Read()) uploads.Add(r.GetInt64(0));
         }
+        foreach (var upload in uploads) MultipartWrites.DropUpload(tx, blobs, upload);
         using var delete = tx.Command("DELETE FROM buckets WHERE id = $b; DELETE FROM bucket_policies WHERE bucket_id = $b").With("$b", id);
         delete.ExecuteNonQuery();
         return true;

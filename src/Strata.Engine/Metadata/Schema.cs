@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     private static readonly string[] Migrations =
     [
@@ -112,6 +112,19 @@ internal static class Schema
         // 5: how many 30 s steps an MFA device's clock runs ahead of (or behind) the server's, set by a resync.
         """
         ALTER TABLE mfa_devices ADD COLUMN drift_steps INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 6: completed multipart uploads, kept a day so that a CompleteMultipartUpload sent again (a client that
+        // lost the first answer) gets the same answer, as S3 gives it. parts is the completed list "N:etag,...".
+        """
+        CREATE TABLE completed_uploads(
+            upload_id TEXT PRIMARY KEY,
+            bucket_id INTEGER NOT NULL,
+            key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            parts TEXT NOT NULL,
+            completed_ms INTEGER NOT NULL
+        );
+        CREATE INDEX completed_uploads_age ON completed_uploads(completed_ms);
         """,
     ];
 

@@ -24,13 +24,19 @@ internal static class MultipartWrites
         return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm);
     }
 
-    private static long UploadRow(WriteTransaction tx, BucketName bucket, ObjectKey key, string uploadId)
+    private static long UploadRow(WriteTransaction tx, BucketName bucket, ObjectKey key, string uploadId) =>
+        FindUpload(tx, bucket, key, uploadId) ?? throw S3Fail.Exception(StrataError.NoSuchUpload);
+
+    private static long? FindUpload(WriteTransaction tx, BucketName bucket, ObjectKey key, string uploadId)
     {
         var (bucketId, _) = StackWrites.Bucket(tx, bucket);
         using var find = tx.Command("SELECT id FROM uploads WHERE upload_id = $u AND bucket_id = $b AND key = $k")
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8());
-        return find.ExecuteScalar() is long id ? id : throw S3Fail.Exception(StrataError.NoSuchUpload);
+        return find.ExecuteScalar() as long?;
     }
+
+    private static string PartList(IReadOnlyList<CompletedPart> parts) =>
+        string.Join(',', parts.Select(p => p.PartNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + p.ETag.Trim().Trim('"')));
 
     /// <summary>Stores a part; a part number uploaded again replaces the earlier part.</summary>
     public static PartInfo PutPart(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId, int partNumber,
@@ -58,7 +64,8 @@ internal static class MultipartWrites
         DropUpload(tx, blobs, upload);
     }
 
-    private static void DropUpload(WriteTransaction tx, BlobStore blobs, long upload)
+    /// <summary>Removes an upload and its parts; their files are unlinked after the commit.</summary>
+    public static void DropUpload(WriteTransaction tx, BlobStore blobs, long upload)
     {
         using (var parts = tx.Command("DELETE FROM parts WHERE upload = $u RETURNING blob_id").With("$u", upload))
         using (var r = parts.ExecuteReader())
@@ -78,7 +85,11 @@ internal static class MultipartWrites
     public static CompleteMultipartResult Complete(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId,
         IReadOnlyList<CompletedPart> requested, Func<string, IReadOnlyList<string>, string?> composeChecksum, DateTimeOffset now)
     {
-        var upload = UploadRow(tx, bucket, key, uploadId);
+        var partList = PartList(requested);
+        if (FindUpload(tx, bucket, key, uploadId) is not { } upload)
+        {
+            return CompletedUploads.Repeat(tx, bucket, key, uploadId, partList) ?? throw S3Fail.Exception(StrataError.NoSuchUpload);
+        }
         string headersText;
         string? algorithm;
         using (var info = tx.Command("SELECT headers, checksum_algorithm FROM uploads WHERE id = $u").With("$u", upload))
@@ -152,6 +163,7 @@ internal static class MultipartWrites
         }
         using (var parts = tx.Command("DELETE FROM parts WHERE upload = $u").With("$u", upload)) parts.ExecuteNonQuery();
         using (var delete = tx.Command("DELETE FROM uploads WHERE id = $u").With("$u", upload)) delete.ExecuteNonQuery();
+        CompletedUploads.Remember(tx, bucket, key, uploadId, seq, partList, now);
         return new CompleteMultipartResult(put, size, checksum);
     }
 }

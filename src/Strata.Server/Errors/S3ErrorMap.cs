@@ -38,7 +38,6 @@ internal static class S3ErrorMap
         [StrataError.InvalidDigest] = 400,
         [StrataError.InvalidPart] = 400,
         [StrataError.InvalidPartOrder] = 400,
-        [StrataError.InvalidPartNumber] = 416,
         [StrataError.InvalidRange] = 416,
         [StrataError.InvalidRequest] = 400,
         [StrataError.KeyTooLongError] = 400,

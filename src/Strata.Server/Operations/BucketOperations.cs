@@ -34,6 +34,8 @@ internal static class BucketOperations
         {
             S3Fail.With(StrataError.MalformedXML);
         }
+        // "EU" is S3's legacy name of eu-west-1, which the SDKs still send for it.
+        if (location == "EU") location = "eu-west-1";
         if (!string.IsNullOrEmpty(location) && location != ctx.Settings.Region)
         {
             S3Fail.With(StrataError.InvalidArgument, $"The specified location-constraint is not valid for this server (region {ctx.Settings.Region}).");

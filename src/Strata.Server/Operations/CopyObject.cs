@@ -40,7 +40,8 @@ internal static class CopyObject
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 
-        if (result.Versioning != VersioningState.Unversioned) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
+        // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
+        if (result.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
         WriteSourceVersion(ctx, sourceBucket, found);
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();

@@ -32,11 +32,9 @@ internal static class GetObject
             switch (preconditions.Evaluate(found.ETag, found.LastModified))
             {
                 case PreconditionOutcome.NotModified:
-                    ctx.Response.Headers.ETag = found.ETag;
-                    ctx.Response.Headers.LastModified = HttpValues.HttpDate(found.LastModified);
-                    throw S3Fail.Exception(StrataError.NotModified);
+                    throw Unmet(StrataError.NotModified, found);
                 case PreconditionOutcome.PreconditionFailed:
-                    throw S3Fail.Exception(StrataError.PreconditionFailed);
+                    throw Unmet(StrataError.PreconditionFailed, found);
             }
             var range = partNumber is { } n ? PartRange(ctx, found, n) : ByteRange.Parse(ctx.Request.Headers.Range, found.Size);
             var content = isHead ? Stream.Null : ctx.Engine.OpenContent(found);
@@ -66,12 +64,22 @@ internal static class GetObject
         }
     }
 
+    // S3: a 304 or 412 still names the version it compared against (the error response starts from clean headers).
+    private static StrataException Unmet(StrataError error, ObjectVersion version) => new(error, S3Fail.DefaultMessage(error))
+    {
+        Headers = [new("ETag", version.ETag), new("Last-Modified", HttpValues.HttpDate(version.LastModified))],
+    };
+
     /// <summary>GET ?partNumber=N: that part's bytes, with the object's part count (1 for an object not uploaded in parts).</summary>
     private static ByteRange? PartRange(S3Context ctx, ObjectVersion version, int partNumber)
     {
         var parts = ctx.Engine.ObjectParts(version);
         if (version.PartsCount > 0) ctx.Response.Headers["x-amz-mp-parts-count"] = version.PartsCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (partNumber > parts.Count) throw S3Fail.Exception(StrataError.InvalidPartNumber);
+        // S3 answers a part beyond the object's last (any but 1 for an object not uploaded in parts) 400 InvalidPart.
+        if (partNumber > parts.Count)
+        {
+            throw S3Fail.Exception(StrataError.InvalidPart, $"The requested part number is not satisfiable: the object has {parts.Count} part(s).");
+        }
         var part = parts[partNumber - 1];
         if (part.Size == 0) return null; // an empty object has no byte range to name
         return new ByteRange(part.Offset, part.Offset + part.Size - 1);

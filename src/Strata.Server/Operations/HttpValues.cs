@@ -44,7 +44,7 @@ internal static class HttpValues
         _ => throw S3Fail.Exception(StrataError.InvalidArgument, "Invalid Encoding Method specified in Request"),
     };
 
-    /// <summary>S3's encoding-type=url form: UTF-8 percent-encoding with space as '+', '/' kept.</summary>
+    /// <summary>S3's encoding-type=url form: UTF-8 percent-encoding (a space is %20, a '+' %2B), '/' kept.</summary>
     public static string UrlEncode(string value)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(value);
@@ -55,10 +55,6 @@ internal static class HttpValues
                 || b is (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~' or (byte)'/')
             {
                 text.Append((char)b);
-            }
-            else if (b == (byte)' ')
-            {
-                text.Append('+');
             }
             else
             {

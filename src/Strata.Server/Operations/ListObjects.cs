@@ -25,7 +25,9 @@ internal static class ListObjects
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "ListBucketResult", S3Xml.Namespace);
         await xml.ElementAsync("Name", bucket.Value);
-        await xml.ElementAsync("Prefix", Encode(prefix, url));
+        // S3 encodes v1's Marker, NextMarker, Delimiter, keys and common prefixes, but never its Prefix element
+        // (the SDKs decode exactly those, and a v1 Prefix as given).
+        await xml.ElementAsync("Prefix", prefix);
         await xml.ElementAsync("Marker", Encode(marker ?? "", url));
         await xml.ElementAsync("MaxKeys", maxKeys.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (delimiter is not null) await xml.ElementAsync("Delimiter", Encode(delimiter, url));
@@ -42,7 +44,9 @@ internal static class ListObjects
         var bucket = ctx.S3.RequireBucket();
         var prefix = ctx.S3.QueryValue("prefix") ?? "";
         var delimiter = NullIfEmpty(ctx.S3.QueryValue("delimiter"));
-        var token = NullIfEmpty(ctx.S3.QueryValue("continuation-token"));
+        // An empty continuation-token lists from the start, and is echoed back as given.
+        var givenToken = ctx.S3.QueryValue("continuation-token");
+        var token = NullIfEmpty(givenToken);
         var startAfter = NullIfEmpty(ctx.S3.QueryValue("start-after"));
         var maxKeys = HttpValues.MaxKeys(ctx.S3.QueryValue("max-keys"));
         var url = HttpValues.UrlEncoding(ctx.S3.QueryValue("encoding-type"));
@@ -56,7 +60,7 @@ internal static class ListObjects
         await xml.ElementAsync("Name", bucket.Value);
         await xml.ElementAsync("Prefix", Encode(prefix, url));
         if (startAfter is not null) await xml.ElementAsync("StartAfter", Encode(startAfter, url));
-        if (token is not null) await xml.ElementAsync("ContinuationToken", token);
+        if (givenToken is not null) await xml.ElementAsync("ContinuationToken", givenToken);
         if (page.IsTruncated && page.LastKey is not null) await xml.ElementAsync("NextContinuationToken", EncodeToken(page.LastKey));
         await xml.ElementAsync("KeyCount", (page.Entries.Count + page.CommonPrefixes.Count).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await xml.ElementAsync("MaxKeys", maxKeys.ToString(System.Globalization.CultureInfo.InvariantCulture));

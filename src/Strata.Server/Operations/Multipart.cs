@@ -124,7 +124,8 @@ internal static class Multipart
         var parts = await CompleteRequestReader.ReadAsync(ctx.Caller.Payload);
         var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, CompositeChecksum);
 
-        if (result.Put.Versioning != VersioningState.Unversioned) ctx.Response.Headers["x-amz-version-id"] = result.Put.VersionId.Value;
+        // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
+        if (result.Put.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.Put.VersionId.Value;
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "CompleteMultipartUploadResult", S3Xml.Namespace);

@@ -38,7 +38,8 @@ internal static class PutObject
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
 
         ctx.Response.Headers.ETag = result.ETag;
-        if (result.Versioning != VersioningState.Unversioned) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
+        // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
+        if (result.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
         ObjectResponse.WriteChecksum(ctx.Response, checksum);
     }
 

@@ -45,11 +45,14 @@ internal static class CompleteRequestReader
                 }
                 await xml.ReadAsync();
                 if (number is null || etag is null) throw S3Fail.Exception(StrataError.MalformedXML);
-                if (parts.Count > 0 && number <= parts[^1].PartNumber)
+                if (parts.Count > 0 && number < parts[^1].PartNumber)
                 {
                     throw S3Fail.Exception(StrataError.InvalidPartOrder, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
                 }
-                parts.Add(new CompletedPart(number.Value, etag));
+                // S3: a part number listed twice in a row names the part by its later entry (a client that
+                // uploaded a part again lists both answers; the later ETag is the part that counts).
+                if (parts.Count > 0 && number == parts[^1].PartNumber) parts[^1] = new CompletedPart(number.Value, etag);
+                else parts.Add(new CompletedPart(number.Value, etag));
                 if (parts.Count > MultipartLimits.MaxPartNumber) throw S3Fail.Exception(StrataError.MalformedXML);
             }
         }
