@@ -233,10 +233,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     }
 
     public Task<CompleteMultipartResult> CompleteMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId,
-        IReadOnlyList<CompletedPart> parts, Func<string, IReadOnlyList<string>, string?> composeChecksum)
+        IReadOnlyList<CompletedPart> parts, Func<string, IReadOnlyList<string>, string?> composeChecksum, WriteConditions? conditions = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Complete(tx, Blobs, bucket, key, uploadId, parts, composeChecksum, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Complete(tx, Blobs, bucket, key, uploadId, parts, composeChecksum, conditions, now));
     }
 
     public Task AbortMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId) =>

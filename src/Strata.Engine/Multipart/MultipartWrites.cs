@@ -83,7 +83,7 @@ internal static class MultipartWrites
 
     /// <param name="composeChecksum">Builds the composite checksum from the parts' checksums (null when it cannot).</param>
     public static CompleteMultipartResult Complete(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId,
-        IReadOnlyList<CompletedPart> requested, Func<string, IReadOnlyList<string>, string?> composeChecksum, DateTimeOffset now)
+        IReadOnlyList<CompletedPart> requested, Func<string, IReadOnlyList<string>, string?> composeChecksum, WriteConditions? conditions, DateTimeOffset now)
     {
         var partList = PartList(requested);
         if (FindUpload(tx, bucket, key, uploadId) is not { } upload)
@@ -145,7 +145,7 @@ internal static class MultipartWrites
             }
         }
 
-        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum);
+        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions);
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;
         foreach (var part in chosen)

@@ -3,15 +3,19 @@ using Strata.Core;
 namespace Strata.Engine.Objects;
 
 /// <summary>A PUT, copy or multipart completion: the version to push on top of <paramref name="Key"/>'s stack.</summary>
-/// <param name="IfMatch">If-Match on the write: only when the current object has this ETag.</param>
-/// <param name="IfNoneMatchAny">If-None-Match: * on the write: only when no current object exists.</param>
+/// <param name="Conditions">If-Match / If-None-Match on the write, checked inside its commit.</param>
 public sealed record PutObjectCommand(
     BucketName Bucket,
     ObjectKey Key,
     ObjectHeaders Headers,
     Checksum? Checksum,
-    string? IfMatch = null,
-    bool IfNoneMatchAny = false);
+    WriteConditions? Conditions = null);
+
+/// <summary>
+/// S3's conditional writes (PutObject, CopyObject, CompleteMultipartUpload): If-Match, only when the current object
+/// has this ETag; If-None-Match: *, only when the key has no current object.
+/// </summary>
+public sealed record WriteConditions(string? IfMatch, bool IfNoneMatchAny);
 
 public sealed record PutObjectResult(VersionId VersionId, string ETag, DateTimeOffset LastModified, VersioningState Versioning);
 

@@ -42,7 +42,7 @@ internal static class StackWrites
     {
         var (bucketId, state) = Bucket(tx, put.Bucket);
         var key = put.Key.ToUtf8();
-        if (put.IfMatch is not null || put.IfNoneMatchAny) CheckWritePreconditions(tx, bucketId, key, put);
+        if (put.Conditions is { } conditions) CheckWritePreconditions(tx, bucketId, key, conditions);
 
         var decision = VersionStack.Put(state);
         if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
@@ -54,15 +54,15 @@ internal static class StackWrites
 
     // S3: If-None-Match: * fails with 412 when the key has a current object; If-Match fails with 404 when
     // there is none and 412 when its ETag differs. Checked inside the commit, so no racing writer slips between.
-    private static void CheckWritePreconditions(WriteTransaction tx, long bucketId, byte[] key, PutObjectCommand put)
+    private static void CheckWritePreconditions(WriteTransaction tx, long bucketId, byte[] key, WriteConditions conditions)
     {
         var latest = Latest(tx, bucketId, key);
         var exists = latest is { IsDeleteMarker: false };
-        if (put.IfNoneMatchAny && exists) S3Fail.With(StrataError.PreconditionFailed);
-        if (put.IfMatch is not null)
+        if (conditions.IfNoneMatchAny && exists) S3Fail.With(StrataError.PreconditionFailed);
+        if (conditions.IfMatch is not null)
         {
             if (!exists) S3Fail.With(StrataError.NoSuchKey);
-            if (!Preconditions.ETagListMatches(put.IfMatch, latest!.ETag)) S3Fail.With(StrataError.PreconditionFailed);
+            if (!Preconditions.ETagListMatches(conditions.IfMatch, latest!.ETag)) S3Fail.With(StrataError.PreconditionFailed);
         }
     }
 

@@ -15,6 +15,7 @@ internal static class CopyObject
         var key = ctx.S3.RequireKey();
         var directive = ctx.Request.Header("x-amz-metadata-directive") ?? "COPY";
         if (directive is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown metadata directive.");
+        var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         ctx.Engine.GetBucket(bucketName);
         var (sourceBucket, found) = FindSource(ctx, out var source);
         // S3: a single copy takes at most 5 GiB; larger objects are copied part by part with UploadPartCopy.
@@ -36,7 +37,7 @@ internal static class CopyObject
             await using var draft = ctx.Engine.CreateDraft();
             await draft.WriteFromAsync(content, ctx.Aborted);
             // A copy of a multipart object is one part now: its composite checksum no longer describes it.
-            var command = new PutObjectCommand(bucketName, key, headers, found.PartsCount > 0 ? null : found.Checksum);
+            var command = new PutObjectCommand(bucketName, key, headers, found.PartsCount > 0 ? null : found.Checksum, conditions);
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 

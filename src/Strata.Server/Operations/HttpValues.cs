@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
+using Strata.Engine.Objects;
 
 namespace Strata.Server.Operations;
 
@@ -37,6 +38,18 @@ internal static class HttpValues
     }
 
     /// <summary>encoding-type: only "url" exists.</summary>
+    /// <summary>
+    /// If-Match / If-None-Match on a write (PutObject, CopyObject, CompleteMultipartUpload); null when neither is
+    /// sent. S3 takes only '*' in If-None-Match on a write.
+    /// </summary>
+    public static WriteConditions? ReadWriteConditions(HttpRequest request)
+    {
+        var ifMatch = request.Header("If-Match");
+        var ifNoneMatch = request.Header("If-None-Match");
+        if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*") S3Fail.With(StrataError.NotImplemented, "If-None-Match on a write supports only '*'.");
+        return ifMatch is null && ifNoneMatch is null ? null : new WriteConditions(ifMatch, ifNoneMatch is not null);
+    }
+
     public static bool UrlEncoding(string? value) => value switch
     {
         null => false,

@@ -121,8 +121,9 @@ internal static class Multipart
         var key = ctx.S3.RequireKey();
         var uploadId = ctx.S3.QueryValue("uploadId")!;
         if (ctx.Request.ContentLength > S3Xml.MaxRequestBytes) S3Fail.With(StrataError.MalformedXML);
+        var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         var parts = await CompleteRequestReader.ReadAsync(ctx.Caller.Payload);
-        var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, CompositeChecksum);
+        var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, CompositeChecksum, conditions);
 
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
         if (result.Put.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.Put.VersionId.Value;

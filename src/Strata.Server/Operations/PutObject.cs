@@ -26,15 +26,14 @@ internal static class PutObject
         if (length > MaxObjectSize) S3Fail.With(StrataError.EntityTooLarge);
         var expectedMd5 = ContentMd5(ctx.Request.Header("Content-MD5"));
         var headers = ObjectHeaderReader.Read(ctx.Request);
-        var ifNoneMatch = ctx.Request.Header("If-None-Match");
-        if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*") S3Fail.With(StrataError.NotImplemented, "If-None-Match on PUT supports only '*'.");
+        var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
 
         await using var draft = ctx.Engine.CreateDraft();
         await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted, BodyPace);
         if (draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
-        var command = new PutObjectCommand(bucketName, key, headers, checksum, ctx.Request.Header("If-Match"), ifNoneMatch is not null);
+        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
 
         ctx.Response.Headers.ETag = result.ETag;
