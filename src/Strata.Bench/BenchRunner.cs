@@ -78,9 +78,7 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
                 DiskDirectory = disk?.Directory,
                 Notes =
                 [
-                    settings.LargeSize >= settings.MultipartThreshold
-                        ? $"large: multipart uploads of {Units.ByteSize.Format(settings.PartSize)} parts, {settings.PartConcurrency} parts of an object in flight at once; GETs are whole-object."
-                        : "large: single PUTs (the object is under the multipart threshold).",
+                    .. LargeNote(),
                     "MB/s is 10^6 bytes per second. Latency is per request, from send to the last body byte.",
                     settings.ServerInProcess
                         ? "CPU and allocation per op are the whole process: client, no-op ceiling and in-process server together."
@@ -103,6 +101,13 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
         }
     }
 
+    /// <summary>How large uploads went, when large ran: a note about a workload that did not run would only mislead.</summary>
+    private string[] LargeNote() =>
+        !settings.Workloads.Contains("large") ? []
+        : settings.LargeSize >= settings.MultipartThreshold
+            ? [$"large: multipart uploads of {Units.ByteSize.Format(settings.PartSize)} parts, {settings.PartConcurrency} parts of an object in flight at once; GETs are whole-object."]
+            : ["large: single PUTs (the object is under the multipart threshold)."];
+
     /// <summary>
     /// Removes the run's objects and, when the run created it, the bucket; or with --keep leaves them. Returns the
     /// sentence that says which, for the report and stderr. An in-process server's data goes with its directory.
@@ -112,6 +117,7 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
         var keys = $"keys under */{_runId}/";
         if (settings.Keep)
         {
+            if (settings.ServerInProcess) return $"bucket {bucket} stays in the in-process server's data directory with this run's objects (--keep).";
             return existed
                 ? $"bucket {bucket} keeps this run's objects ({keys}): --keep."
                 : $"bucket {bucket} was left behind with this run's objects (--keep); remove it with its versions when done.";

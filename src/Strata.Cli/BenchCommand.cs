@@ -48,7 +48,7 @@ internal static class BenchCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory on the server's data file system for the disk baseline (and the --server data) [default: the temp directory]" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of the table" };
         var jsonFile = new Option<string?>("--json-file") { Description = "Also write the JSON to this file (the table still prints)" };
-        var accessKey = new Option<string?>("--access-key") { Description = "Access key [default: --profile's, AWS_ACCESS_KEY_ID, then the AWS_PROFILE or default profile's]" };
+        var accessKey = new Option<string?>("--access-key") { Description = "Access key [default: --profile's, AWS_ACCESS_KEY_ID, then the AWS_PROFILE or default profile's; with --server and none of these, a fresh random key]" };
         var secretKey = new Option<string?>("--secret-key") { Description = "Secret key [default: as --access-key]" };
         var bucket = new Option<string?>("--bucket") { Description = "Bucket to use, created unless it exists [default: strata-bench-<run id>]" };
         var keep = new Option<bool>("--keep") { Description = "Leave the objects this run wrote, and the bucket it created, in place (by default the run removes them; a bucket that existed stays)" };
@@ -179,7 +179,11 @@ internal static class BenchCommand
             finally
             {
                 if (host is not null) await host.DisposeAsync();
-                if (serverData is not null)
+                if (serverData is not null && parse.GetValue(keep))
+                {
+                    await progress.WriteLineAsync($"strata bench: the in-process server's data is kept in {serverData} (--keep).");
+                }
+                else if (serverData is not null)
                 {
                     try
                     {

@@ -16,7 +16,11 @@ internal static class CommandList
     {
         var command = parse.CommandResult.Command;
         var path = CommandPath(parse);
-        if (parse.UnmatchedTokens.Count > 0) output.WriteLine($"strata: '{parse.UnmatchedTokens[0]}' is not a command of `{path}`.");
+        if (parse.UnmatchedTokens.Count > 0)
+        {
+            var token = parse.UnmatchedTokens[0];
+            output.WriteLine($"strata: '{token}' is not {(token.StartsWith('-') ? "an option" : "a command")} of `{path}`.");
+        }
         output.WriteLine($"Usage: {path} <command> [options]");
         output.WriteLine();
         output.WriteLine("Commands:");

@@ -107,6 +107,7 @@ public sealed class ClientConnections(StrataTlsServer tls) : IClassFixture<Strat
         foreach (Match limit in Regex.Matches(result.Stdout, @"(?m)^\s+(disk-fsync|http-noop)\s.*$")) Assert.DoesNotMatch(@"\d\.\d\dx", limit.Value);
         Assert.Single(Regex.Matches(result.Stdout + result.Stderr, @"(?m)^workload\s+target"));
         Assert.DoesNotContain("ops/s", result.Stderr);
+        Assert.DoesNotContain("large:", result.Stdout); // large did not run: no note about it
     }
 
     private Task<CliResult> BenchAsync(params string[] args) =>

@@ -17,8 +17,8 @@ internal static class AdminCommand
 
     public static Command Create()
     {
-        var admin = new Command("admin", "Manage users, access keys, policies and MFA Delete's device (root credentials from --profile, "
-            + "else STRATA_ROOT_ACCESS_KEY/STRATA_ROOT_SECRET_KEY, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the AWS_PROFILE or default profile)");
+        var admin = new Command("admin", "Manage users, access keys, policies and MFA Delete's device as the root user "
+            + "(keys from --profile, else STRATA_ROOT_ACCESS_KEY/STRATA_ROOT_SECRET_KEY, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default profile)");
         Connection.AddTo(admin);
         admin.Options.Add(Json);
 
