@@ -62,9 +62,6 @@ internal sealed class EndpointOptions
         command.Options.Add(CaBundleOption);
     }
 
-    /// <summary>Whether an endpoint was given on the command line or in the environment (not the profile or the default).</summary>
-    public bool EndpointGiven(ParseResult parse) => parse.GetValue(EndpointUrl) is not null || Env("AWS_ENDPOINT_URL_S3") is not null || Env("AWS_ENDPOINT_URL") is not null;
-
     public S3ConnectionOptions Resolve(ParseResult parse)
     {
         var profile = parse.GetValue(Profile);

@@ -43,6 +43,33 @@ public sealed class ClientConnections(StrataTlsServer tls) : IClassFixture<Strat
     }
 
     [Fact]
+    public async Task Versions_finds_its_endpoint_and_keys_in_the_profile_of_the_shared_files()
+    {
+        var bucket = await tls.CreateBucketAsync(versioning: true);
+        var config = Path.GetTempFileName();
+        var credentials = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(config, $"[profile strata]\nendpoint_url = {tls.Endpoint}\nregion = us-east-1\n");
+            await File.WriteAllTextAsync(credentials, $"[strata]\naws_access_key_id = {StrataServer.AccessKey}\naws_secret_access_key = {StrataServer.SecretKey}\n");
+
+            var result = await StrataCli.RunAsync(["versions", $"s3://{bucket}/", "--profile", "strata", "--ca-bundle", CaBundle], new Dictionary<string, string>
+            {
+                ["AWS_CONFIG_FILE"] = config,
+                ["AWS_SHARED_CREDENTIALS_FILE"] = credentials,
+            });
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains($"No versions under s3://{bucket}/", result.Stdout);
+        }
+        finally
+        {
+            File.Delete(config);
+            File.Delete(credentials);
+        }
+    }
+
+    [Fact]
     public async Task Admin_help_names_its_default_endpoint_and_the_shared_options()
     {
         var result = await StrataCli.RunAsync(["admin", "--help"], new Dictionary<string, string>());
