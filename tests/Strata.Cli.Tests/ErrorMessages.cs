@@ -56,6 +56,61 @@ public sealed class ErrorMessages(StrataServer plain, StrataTlsServer tls) : ICl
         AssertPlain(result);
     }
 
+    [Theory]
+    [InlineData("versions")]
+    [InlineData("admin")]
+    [InlineData("bench")]
+    public async Task A_certificate_that_expired_is_named_as_expired(string command)
+    {
+        var folder = Directory.CreateTempSubdirectory("strata-expired-").FullName;
+        try
+        {
+            var (certPath, keyPath) = await ExpiredCertificateAsync(folder);
+            await using var host = await Strata.Server.Hosting.StrataHost.StartAsync(new Strata.Server.Hosting.StrataServerOptions
+            {
+                DataDirectory = Path.Combine(folder, "data"),
+                Listen = "127.0.0.1:0",
+                RootAccessKey = StrataServer.AccessKey,
+                RootSecretKey = StrataServer.SecretKey,
+                Tls = true,
+                TlsCertPath = certPath,
+                TlsKeyPath = keyPath,
+            }, TextWriter.Null);
+            string[] args = command switch
+            {
+                "versions" => ["versions", "s3://photos/"],
+                "admin" => ["admin", "user", "list"],
+                _ => ["bench", "--workload", "put", "--duration", "1s"],
+            };
+
+            var result = await StrataCli.RunAsync([.. args, "--endpoint-url", host.Endpoint.ToString(), "--ca-bundle", certPath], RootKeys());
+
+            Assert.True(result.ExitCode == 3, result.ToString());
+            Assert.Contains("The server's TLS certificate is not trusted: it expired on", result.Stderr);
+            AssertPlain(result);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1 that was valid from ten days ago until yesterday.</summary>
+    private static async Task<(string CertPath, string KeyPath)> ExpiredCertificateAsync(string folder)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=expired", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-1));
+        var certPath = Path.Combine(folder, "cert.pem");
+        var keyPath = Path.Combine(folder, "key.pem");
+        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        return (certPath, keyPath);
+    }
+
     [Fact]
     public async Task Strata_alone_lists_the_commands_and_exits_2()
     {
