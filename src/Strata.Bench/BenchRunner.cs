@@ -26,10 +26,12 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
         Random.Shared.NextBytes(payload);
 
         var connections = Math.Max(Math.Max(settings.Concurrency, settings.LargeConcurrency), settings.PreloadConcurrency);
-        using var client = new S3BenchClient(settings.Endpoint, settings.AccessKey, settings.SecretKey, settings.Region, connections);
+        using var client = new S3BenchClient(settings.Endpoint, settings.AccessKey, settings.SecretKey, settings.Region, connections, settings.CaBundle);
         var bucket = settings.Bucket ?? "strata-bench-" + _runId.ToLowerInvariant();
-        await progress.WriteLineAsync($"strata bench: {settings.Endpoint} bucket {bucket} (versioning Enabled), run {_runId}");
-        await client.CreateVersionedBucketAsync(bucket, cancellationToken);
+        var existed = await client.BucketExistsAsync(bucket, cancellationToken);
+        await progress.WriteLineAsync($"strata bench: {settings.Endpoint} bucket {bucket} ({(existed ? "existing" : "new")}, versioning Enabled), run {_runId}");
+        await client.CreateVersionedBucketAsync(bucket, existed, cancellationToken);
+        var notes = new List<string>();
         var strata = new BenchTarget("strata", client, bucket, null);
 
         NoopHttpServer? noop = null;
@@ -64,6 +66,7 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
                     reports.Add(new WorkloadReport { Workload = workload, Failure = reason });
                 }
             }
+            notes.Add(await CleanUpAsync(client, bucket, existed));
             return new BenchReport
             {
                 StartedAt = startedAt,
@@ -74,22 +77,64 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
                 Signer = MeasureSigner(settings),
                 DiskDirectory = disk?.Directory,
                 Notes =
-                {
-                    settings.LargeSize >= settings.MultipartThreshold
-                        ? $"large: multipart uploads of {Units.ByteSize.Format(settings.PartSize)} parts, {settings.PartConcurrency} parts of an object in flight at once; GETs are whole-object."
-                        : "large: single PUTs (the object is under the multipart threshold).",
+                [
+                    .. LargeNote(),
                     "MB/s is 10^6 bytes per second. Latency is per request, from send to the last body byte.",
                     settings.ServerInProcess
                         ? "CPU and allocation per op are the whole process: client, no-op ceiling and in-process server together."
                         : "CPU and allocation per op are the bench client's own (the server is another process).",
-                },
+                    .. notes,
+                ],
             };
+        }
+        catch when (!settings.Keep)
+        {
+            // Interrupted or failed: still take away what the run wrote, and say so.
+            await progress.WriteLineAsync(await CleanUpAsync(client, bucket, existed));
+            throw;
         }
         finally
         {
             disk?.Dispose();
             noopClient?.Dispose();
             if (noop is not null) await noop.DisposeAsync();
+        }
+    }
+
+    /// <summary>How large uploads went, when large ran: a note about a workload that did not run would only mislead.</summary>
+    private string[] LargeNote() =>
+        !settings.Workloads.Contains("large") ? []
+        : settings.LargeSize >= settings.MultipartThreshold
+            ? [$"large: multipart uploads of {Units.ByteSize.Format(settings.PartSize)} parts, {settings.PartConcurrency} parts of an object in flight at once; GETs are whole-object."]
+            : ["large: single PUTs (the object is under the multipart threshold)."];
+
+    /// <summary>
+    /// Removes the run's objects and, when the run created it, the bucket; or with --keep leaves them. Returns the
+    /// sentence that says which, for the report and stderr. An in-process server's data goes with its directory.
+    /// </summary>
+    private async Task<string> CleanUpAsync(S3BenchClient client, string bucket, bool existed)
+    {
+        var keys = $"keys under */{_runId}/";
+        if (settings.Keep)
+        {
+            if (settings.ServerInProcess) return $"bucket {bucket} stays in the in-process server's data directory with this run's objects (--keep).";
+            return existed
+                ? $"bucket {bucket} keeps this run's objects ({keys}): --keep."
+                : $"bucket {bucket} was left behind with this run's objects (--keep); remove it with its versions when done.";
+        }
+        if (settings.ServerInProcess) return $"bucket {bucket} goes with the in-process server's data directory.";
+        await progress.WriteLineAsync($"removing this run's objects from {bucket} (--keep leaves them)");
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+            var removed = await BenchCleanup.RemoveRunAsync(client, bucket, _runId, removeBucket: !existed, limit.Token);
+            return existed
+                ? $"removed the {removed:N0} versions this run wrote to {bucket} ({keys}); the bucket existed before and stays."
+                : $"removed bucket {bucket} and the {removed:N0} versions this run wrote to it.";
+        }
+        catch (Exception failure) when (failure is BenchRequestException or HttpRequestException or OperationCanceledException)
+        {
+            return $"could not remove this run's objects ({LoadLoop.Describe(failure)}): bucket {bucket} was left behind with {keys}.";
         }
     }
 
@@ -200,8 +245,8 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
         return measured;
     }
 
-    private static string Summary(Measurement m) =>
-        $"{m.OpsPerSecond:N1} ops/s, {m.MegabytesPerSecond:N1} MB/s, p50 {m.P50Ms:N2} ms, p99 {m.P99Ms:N2} ms, {m.Errors} errors";
+    // Progress says a run is done; its figures are printed once, in the table (or the JSON).
+    private static string Summary(Measurement m) => $"done, {m.Operations:N0} requests, {m.Errors:N0} errors";
 
     /// <summary>The signer alone, timed and weighed over many requests: the part of the client's cost that is ours.</summary>
     private static ClientCost MeasureSigner(BenchSettings settings)

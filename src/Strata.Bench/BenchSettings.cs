@@ -48,4 +48,10 @@ internal sealed class BenchSettings
     public bool ServerInProcess { get; init; }
 
     public string? Bucket { get; init; }
+
+    /// <summary>A PEM file of CA certificates to trust for an https:// endpoint (--ca-bundle / AWS_CA_BUNDLE).</summary>
+    public string? CaBundle { get; init; }
+
+    /// <summary>Leave the run's objects, and the bucket it created, in place (--keep); by default the run removes them.</summary>
+    public bool Keep { get; init; }
 }

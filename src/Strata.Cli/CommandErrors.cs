@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Strata.Client;
+using Strata.Client.Connection;
 
 namespace Strata.Cli;
 
@@ -19,33 +20,40 @@ internal static class CommandErrors
     public const int Refused = 3;
     public const int Interrupted = 130;
 
-    public static async Task<int> RunAsync(Func<Task<int>> action)
+    /// <summary>Runs a client command; <paramref name="connection"/> names the endpoint when a failure to reach it is explained.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> action, EndpointOptions? connection = null,
+        string interrupted = "Interrupted. Run the same command again to finish: what is already done is skipped.", TextWriter? error = null)
     {
+        error ??= Console.Error;
         try
         {
             return await action();
         }
         catch (FormatException e)
         {
-            return Fail(Usage, e.Message);
+            return Fail(error, Usage, e.Message);
         }
         catch (StrataClientException e)
         {
-            return Fail(Refused, e.Message);
+            // A recovery job wraps what the SDK threw; a connection failure inside is told as one.
+            return Fail(error, Refused, e.InnerException is { } inner && await ExplainConnectionAsync(inner, connection) is { } unreachable ? unreachable : e.Message);
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or UnauthorizedAccessException)
         {
-            return Fail(Refused, S3ErrorExplainer.Explain(e));
+            return Fail(error, Refused, await ExplainConnectionAsync(e, connection) ?? S3ErrorExplainer.Explain(e));
         }
         catch (OperationCanceledException)
         {
-            return Fail(Interrupted, "Interrupted. Run the same command again to finish: what is already done is skipped.");
+            return Fail(error, Interrupted, interrupted);
         }
     }
 
-    private static int Fail(int code, string message)
+    private static async Task<string?> ExplainConnectionAsync(Exception error, EndpointOptions? connection) =>
+        error is AmazonServiceException ? null : await ConnectionFailure.ExplainAsync(error, connection?.Endpoint, connection?.CaBundle);
+
+    private static int Fail(TextWriter error, int code, string message)
     {
-        Console.Error.WriteLine($"strata: {message}");
+        error.WriteLine($"strata: {message}");
         return code;
     }
 }

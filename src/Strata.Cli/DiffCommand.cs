@@ -23,7 +23,7 @@ internal static class DiffCommand
             if (parse.GetValue(args.Json)) await WriteJsonAsync(target, time, changes);
             else await WriteTextAsync(target, time, changes);
             return CommandErrors.Ok;
-        }));
+        }, args.Connection));
         return command;
     }
 

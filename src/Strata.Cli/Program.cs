@@ -12,6 +12,8 @@ root.Subcommands.Add(RestoreCommand.Create());
 // Ctrl-C and SIGTERM cancel the command's token; the default 2 s grace would cut a server's clean stop
 // short (Kestrel lets in-flight requests finish for up to 30 s), so allow that and a little more.
 var parse = root.Parse(args);
+// `strata` alone or an unknown command: the list of commands (stdout when nothing was asked, stderr for a mistake).
+if (CommandList.Applies(parse)) return CommandList.Write(parse, parse.UnmatchedTokens.Count > 0 ? Console.Error : Console.Out);
 if (parse.Errors.Count > 0)
 {
     // Wrong arguments exit 2, so a script can tell them from a recovery that partly failed (1).

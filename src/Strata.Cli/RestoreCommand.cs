@@ -58,7 +58,7 @@ internal static class RestoreCommand
                 description = $"restore {target} to its state at {TimeExpression.Format(time.Value)}, {where}";
             }
             return await RecoveryOutput.RunAsync(job, "restore", description, parse.GetValue(dryRun), parse.GetValue(args.Json), cancellationToken);
-        }));
+        }, args.Connection));
         return command;
     }
 }

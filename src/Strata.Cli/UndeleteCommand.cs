@@ -34,7 +34,7 @@ internal static class UndeleteCommand
             var how = parse.GetValue(removeMarkers) ? "by removing their delete markers" : "by copying the newest version back on top";
             var description = $"undelete keys under {target}{(from is { } f ? $" deleted since {TimeExpression.Format(f)}" : "")} {how}";
             return await RecoveryOutput.RunAsync(job, "undelete", description, parse.GetValue(dryRun), parse.GetValue(args.Json), cancellationToken);
-        }));
+        }, args.Connection));
         return command;
     }
 }

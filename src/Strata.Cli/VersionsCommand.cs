@@ -25,7 +25,7 @@ internal static class VersionsCommand
             if (parse.GetValue(args.Json)) await WriteJsonAsync(target, histories);
             else await WriteTableAsync(target, histories);
             return CommandErrors.Ok;
-        }));
+        }, args.Connection));
         return command;
     }
 

@@ -22,10 +22,8 @@ public static class S3ErrorExplainer
                 return ExplainService(service, action, resource, bucket);
             case AmazonClientException client when client.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase):
                 return "No AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile NAME for a profile in ~/.aws/credentials.";
-            case AmazonClientException { InnerException: HttpRequestException http }:
-                return $"Could not reach the endpoint: {http.Message} Check --endpoint-url and that the server is running.";
-            case HttpRequestException http:
-                return $"Could not reach the endpoint: {http.Message} Check --endpoint-url and that the server is running.";
+            case AmazonClientException or HttpRequestException when Connection.ConnectionFailure.Explain(error, null) is { } unreachable:
+                return unreachable;
             case OperationCanceledException:
                 return "The request timed out; run again (what is done is skipped), perhaps with a lower --concurrency.";
             case UnauthorizedAccessException or IOException:

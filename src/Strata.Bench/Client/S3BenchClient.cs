@@ -11,7 +11,7 @@ internal sealed class BenchRequestException(string summary) : Exception(summary)
 /// and the lean signer, path-style addressing. Only the calls the workloads make, each returning the bytes
 /// it moved; a non-2xx answer throws <see cref="BenchRequestException"/> with the status and S3 code.
 /// </summary>
-internal sealed class S3BenchClient : IDisposable
+internal sealed partial class S3BenchClient : IDisposable
 {
     private const int DrainBufferSize = 64 * 1024;
     private static readonly byte[] KeyTag = "<Key>"u8.ToArray();
@@ -24,42 +24,26 @@ internal sealed class S3BenchClient : IDisposable
     private long _amzSecond = -1;
     private string _amzDate = "";
 
-    public S3BenchClient(Uri endpoint, string accessKey, string secretKey, string region, int maxConnections)
+    /// <param name="caBundle">A PEM file of CA certificates to trust for an https:// endpoint (as --ca-bundle), or null for the system's.</param>
+    public S3BenchClient(Uri endpoint, string accessKey, string secretKey, string region, int maxConnections, string? caBundle = null)
     {
         Endpoint = endpoint;
         _origin = endpoint.GetLeftPart(UriPartial.Authority);
         _host = endpoint.IsDefaultPort ? endpoint.Host : endpoint.Authority;
         _signer = new SigV4Signer(accessKey, secretKey, region);
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = Math.Max(1, maxConnections),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
+        var handler = caBundle is null ? new SocketsHttpHandler() : Strata.Client.Connection.TrustedCa.CreateHandler(caBundle);
+        handler.UseProxy = false;
+        handler.UseCookies = false;
+        handler.AllowAutoRedirect = false;
+        handler.AutomaticDecompression = DecompressionMethods.None;
+        handler.PooledConnectionLifetime = Timeout.InfiniteTimeSpan;
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5);
+        handler.MaxConnectionsPerServer = Math.Max(1, maxConnections);
+        handler.ConnectTimeout = TimeSpan.FromSeconds(10);
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
     }
 
     public Uri Endpoint { get; }
-
-    public async Task CreateVersionedBucketAsync(string bucket, CancellationToken cancellationToken)
-    {
-        using (var create = Request(HttpMethod.Put, "/" + bucket, "", SigV4Signer.EmptyPayloadHash))
-        {
-            create.Content = new ByteArrayContent([]);
-            using var response = await _http.SendAsync(create, cancellationToken);
-            await EnsureSuccessAsync(response, cancellationToken);
-        }
-        var xml = "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>Enabled</Status></VersioningConfiguration>"u8.ToArray();
-        using var versioning = Request(HttpMethod.Put, "/" + bucket, "versioning=", SigV4Signer.UnsignedPayload);
-        versioning.Content = new ByteArrayContent(xml);
-        using var answer = await _http.SendAsync(versioning, cancellationToken);
-        await EnsureSuccessAsync(answer, cancellationToken);
-    }
 
     public async ValueTask<long> PutObjectAsync(string bucket, string key, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {

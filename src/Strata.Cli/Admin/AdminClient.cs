@@ -19,7 +19,7 @@ internal sealed class AdminClient : IDisposable
     {
         _endpoint = endpoint;
         _signer = new SigV4Signer(accessKey, secretKey, region);
-        var handler = caBundle is null ? new SocketsHttpHandler() : Strata.Client.Connection.TrustedCa.CreateHandler(caBundle);
+        var handler = Strata.Client.Connection.S3Connection.CreateHandler(new() { CaBundle = caBundle });
         _http = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
     }
 

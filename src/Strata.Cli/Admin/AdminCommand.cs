@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Strata.Client.Connection;
 
 namespace Strata.Cli.Admin;
 
@@ -9,24 +10,17 @@ namespace Strata.Cli.Admin;
 /// </summary>
 internal static class AdminCommand
 {
-    private static readonly Option<string> Endpoint = new("--endpoint-url")
-    {
-        Description = "Strata server (default http://127.0.0.1:9000)",
-        DefaultValueFactory = _ => "http://127.0.0.1:9000",
-        Recursive = true,
-    };
+    // The same endpoint, profile, region and CA options as every client command; a local server when none is given.
+    private static readonly EndpointOptions Connection = new("http://127.0.0.1:9000", recursive: true);
 
     private static readonly Option<bool> Json = new("--json") { Description = "Print the server's JSON", Recursive = true };
-    private static readonly Option<string?> CaBundle = new("--ca-bundle") { Description = "CA certificate (PEM) to trust for HTTPS, e.g. DATA/tls/ca.pem", Recursive = true };
-    private static readonly Option<string> Region = new("--region") { DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1", Recursive = true };
 
     public static Command Create()
     {
-        var admin = new Command("admin", "Manage users, access keys, policies and MFA Delete's device (root credentials from STRATA_ROOT_ACCESS_KEY/STRATA_ROOT_SECRET_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)");
-        admin.Options.Add(Endpoint);
+        var admin = new Command("admin", "Manage users, access keys, policies and MFA Delete's device as the root user "
+            + "(keys from --profile, else STRATA_ROOT_ACCESS_KEY/STRATA_ROOT_SECRET_KEY, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default profile)");
+        Connection.AddTo(admin);
         admin.Options.Add(Json);
-        admin.Options.Add(CaBundle);
-        admin.Options.Add(Region);
 
         var name = new Argument<string>("name");
         var user = new Command("user", "Users");
@@ -79,18 +73,14 @@ internal static class AdminCommand
             if (symbol is Argument argument) command.Arguments.Add(argument);
             else if (symbol is Option option) command.Options.Add(option);
         }
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var accessKey = Environment.GetEnvironmentVariable("STRATA_ROOT_ACCESS_KEY") ?? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
-            var secretKey = Environment.GetEnvironmentVariable("STRATA_ROOT_SECRET_KEY") ?? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
-            if (accessKey is null || secretKey is null)
-            {
-                await Console.Error.WriteLineAsync("No root credentials: set STRATA_ROOT_ACCESS_KEY and STRATA_ROOT_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).");
-                return 2;
-            }
+            var connection = Connection.Resolve(parse);
+            var keys = RootKeys(connection) ?? throw new FormatException(
+                "No root credentials: set STRATA_ROOT_ACCESS_KEY and STRATA_ROOT_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or pass --profile NAME.");
             try
             {
-                using var client = new AdminClient(new Uri(parse.GetValue(Endpoint)!), accessKey, secretKey, parse.GetValue(Region)!, parse.GetValue(CaBundle));
+                using var client = new AdminClient(Connection.Endpoint!, keys.AccessKey, keys.SecretKey, S3Connection.ResolveRegion(connection), connection.CaBundle);
                 using var answer = await call(parse, client);
                 if (parse.GetValue(Json)) Console.WriteLine(answer is null ? "{}" : JsonSerializer.Serialize(answer.RootElement, Indented));
                 else Console.Write(AdminTables.Render(answer));
@@ -101,13 +91,20 @@ internal static class AdminCommand
                 await Console.Error.WriteLineAsync(refused.Message);
                 return 1;
             }
-            catch (HttpRequestException unreachable)
-            {
-                await Console.Error.WriteLineAsync($"Cannot reach {parse.GetValue(Endpoint)}: {unreachable.Message}");
-                return 1;
-            }
-        });
+        }, Connection, interrupted: "Interrupted."));
         return command;
+    }
+
+    /// <summary>An explicit --profile first; then the root keys in STRATA_ROOT_*; then the AWS chain (AWS_* variables, AWS_PROFILE or default).</summary>
+    private static (string AccessKey, string SecretKey)? RootKeys(S3ConnectionOptions connection)
+    {
+        if (connection.Profile is null
+            && Environment.GetEnvironmentVariable("STRATA_ROOT_ACCESS_KEY") is { Length: > 0 } rootKey
+            && Environment.GetEnvironmentVariable("STRATA_ROOT_SECRET_KEY") is { Length: > 0 } rootSecret)
+        {
+            return (rootKey, rootSecret);
+        }
+        return S3Connection.ResolveKeys(connection) is { } keys ? (keys.AccessKey, keys.SecretKey) : null;
     }
 
     // Relaxed escaping: the otpauth:// URI keeps its '&' readable.
