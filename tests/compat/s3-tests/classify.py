@@ -1,6 +1,6 @@
 """Classifies a ceph/s3-tests run from pytest's JUnit XML against expected-failures.txt.
 
-Usage: classify.py JUNIT_XML EXPECTED_FAILURES_TXT
+Usage: classify.py JUNIT_XML EXPECTED_FAILURES_TXT [DETAILS]   (DETAILS: where to read the failures' tracebacks)
 A test fails the run when it fails and is not listed, or is listed (outside the [flaky] section) and passes:
 the list can only shrink. Tests in the [flaky] section may pass or fail. Prints the names of every unexpected
 result, then "s3-tests: N expected failures (...)" and, last, "s3-tests: N passed, N failed".
@@ -64,10 +64,14 @@ def main():
         print(f"FAIL s3-tests {t} (not in expected-failures.txt)")
     for t in unexpected_passes:
         print(f"FAIL s3-tests {t} passes now: remove it from expected-failures.txt")
+    if unexpected_failures and len(sys.argv) > 3:
+        print(f"    tracebacks: {sys.argv[3]}")
     if not_run:
         print(f"s3-tests: {len(not_run)} listed tests did not run (stale entries or a narrowed selection):")
-        for t in not_run:
+        for t in not_run[:10]:  # all of them in a narrowed run (-k) would drown the result
             print(f"    {t}")
+        if len(not_run) > 10:
+            print(f"    ... and {len(not_run) - 10} more")
     if flaky:
         print(f"s3-tests: flaky tests (allowed either way): {flaky_seen['passed']} passed, "
               f"{flaky_seen['failed']} failed")
