@@ -83,6 +83,8 @@ public sealed class Cors(StrataServer server) : IClassFixture<StrataServer>
         var gone = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetCORSConfigurationAsync(bucket));
         Assert.Equal("NoSuchCORSConfiguration", gone.ErrorCode);
         await s3.DeleteCORSConfigurationAsync(bucket); // deleting what is not there succeeds, as S3
+        var noBucket = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetCORSConfigurationAsync(StrataServer.UniqueBucketName("gone")));
+        Assert.Equal("NoSuchBucket", noBucket.ErrorCode);
     }
 
     [Fact]
