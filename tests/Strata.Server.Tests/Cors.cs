@@ -330,3 +330,46 @@ public sealed class Cors(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal("NoSuchCORSConfiguration", allowed.ErrorCode);
     }
 }
+
+/// <summary>The configuration is in the metadata database: kept across a restart, and schema 7 is added to an older data directory.</summary>
+public sealed class CorsAcrossRestarts
+{
+    [Fact]
+    public async Task A_configuration_survives_a_restart_and_an_older_data_directory_gains_the_table()
+    {
+        var server = new StrataServer();
+        try
+        {
+            await server.StartAsync();
+            var bucket = await server.CreateBucketAsync();
+            await server.StopAsync();
+            // As the previous release left it: schema 6, no bucket_configs table.
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "metadata.db")};Pooling=False"))
+            {
+                connection.Open();
+                using var downgrade = connection.CreateCommand();
+                downgrade.CommandText = "DROP TABLE bucket_configs; PRAGMA user_version = 6;";
+                downgrade.ExecuteNonQuery();
+            }
+
+            await server.StartAsync();
+            using (var s3 = server.CreateClient())
+            {
+                await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
+                {
+                    BucketName = bucket,
+                    Configuration = new CORSConfiguration { Rules = [new CORSRule { AllowedOrigins = ["https://app.test"], AllowedMethods = ["GET"] }] },
+                });
+            }
+            await server.RestartAsync();
+
+            using var again = server.CreateClient();
+            var rule = Assert.Single((await again.GetCORSConfigurationAsync(bucket)).Configuration.Rules);
+            Assert.Equal(["https://app.test"], rule.AllowedOrigins);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
