@@ -163,6 +163,39 @@ public sealed class Cors(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
+    [Fact]
+    public async Task A_configuration_of_nearly_64_KB_that_grows_when_stored_still_applies()
+    {
+        var bucket = await server.CreateBucketAsync();
+        using var signed = server.CreateSigned();
+        // '>' may stand bare in a value and is stored escaped ("&gt;"): four times the characters.
+        var filler = string.Concat(Enumerable.Repeat($"<AllowedHeader>x-{new string('>', 990)}</AllowedHeader>", 60));
+        var body = $"<CORSConfiguration><CORSRule><AllowedOrigin>{App}</AllowedOrigin><AllowedMethod>PUT</AllowedMethod>{filler}" +
+            "<AllowedHeader>content-type</AllowedHeader></CORSRule></CORSConfiguration>";
+        Assert.InRange(body.Length, 60_000, 64 * 1024);
+
+        using var put = await signed.SendAsync(HttpMethod.Put, $"/{bucket}", "cors", body, WithChecksum(body));
+        using var preflight = await PreflightAsync($"/{bucket}/a.jpg", App, "PUT", "content-type");
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, preflight.StatusCode);
+        Assert.Equal(App, Header(preflight, "Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task A_configuration_over_64_KB_is_refused()
+    {
+        var bucket = await server.CreateBucketAsync();
+        using var signed = server.CreateSigned();
+        var filler = string.Concat(Enumerable.Repeat($"<AllowedHeader>x-{new string('a', 990)}</AllowedHeader>", 70));
+        var body = $"<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>{filler}</CORSRule></CORSConfiguration>";
+
+        using var put = await signed.SendAsync(HttpMethod.Put, $"/{bucket}", "cors", body, WithChecksum(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("MalformedXML", (await ErrorAsync(put)).Code);
+    }
+
     private static Dictionary<string, string> WithChecksum(string body) =>
         new() { ["x-amz-checksum-sha256"] = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(body))) };
 

@@ -24,7 +24,7 @@ internal sealed class CorsRules(StorageEngine engine)
         var document = engine.GetBucketConfig(bucket, BucketConfigKind.Cors);
         if (document is null) return null;
         if (_parsed.TryGetValue(bucket.Value, out var cached) && cached.Document == document) return cached.Configuration;
-        var configuration = CorsConfigurationReader.Read(document);
+        var configuration = CorsConfigurationReader.ReadStored(document);
         if (_parsed.Count >= MaxCached) _parsed.Clear();
         _parsed[bucket.Value] = (document, configuration);
         return configuration;

@@ -15,22 +15,37 @@ internal static class CorsConfigurationReader
     /// <summary>S3: the CORS configuration document is at most 64 KB.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    private static readonly XmlReaderSettings Settings = new()
+    /// <summary>
+    /// The stored form can be longer than the document the client sent (the namespace added, '&gt;' and carriage
+    /// returns escaped), and must always read back: it is read with this larger cap.
+    /// </summary>
+    public const int MaxStoredChars = 8 * MaxBytes;
+
+    private static readonly XmlReaderSettings Sent = Settings(MaxBytes);
+    private static readonly XmlReaderSettings Stored = Settings(MaxStoredChars);
+
+    private static XmlReaderSettings Settings(int maxCharacters) => new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
         IgnoreWhitespace = false, // a value keeps its spaces, as S3 keeps them
-        MaxCharactersInDocument = MaxBytes,
+        MaxCharactersInDocument = maxCharacters,
     };
 
-    public static CorsConfiguration Read(string document)
+    /// <summary>A document a client sent (PutBucketCors).</summary>
+    public static CorsConfiguration Read(string document) => Read(document, Sent);
+
+    /// <summary>A document as <see cref="CorsConfigurationWriter"/> stored it.</summary>
+    public static CorsConfiguration ReadStored(string document) => Read(document, Stored);
+
+    private static CorsConfiguration Read(string document, XmlReaderSettings settings)
     {
         var rules = new List<CorsRule>();
         try
         {
-            using var xml = XmlReader.Create(new StringReader(document), Settings);
+            using var xml = XmlReader.Create(new StringReader(document), settings);
             if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != "CORSConfiguration" || !IsS3Namespace(xml) || xml.IsEmptyElement)
             {
                 throw Malformed();

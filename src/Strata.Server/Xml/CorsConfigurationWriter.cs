@@ -10,7 +10,12 @@ namespace Strata.Server.Xml;
 /// </summary>
 internal static class CorsConfigurationWriter
 {
-    private static readonly XmlWriterSettings Settings = new() { OmitXmlDeclaration = true, Indent = false };
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        OmitXmlDeclaration = true,
+        Indent = false,
+        NewLineHandling = NewLineHandling.Entitize, // a value keeps its carriage returns through the stored form
+    };
 
     public const string Declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
