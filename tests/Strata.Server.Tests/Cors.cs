@@ -196,6 +196,19 @@ public sealed class Cors(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal("MalformedXML", (await ErrorAsync(put)).Code);
     }
 
+    [Fact]
+    public async Task Cors_on_an_object_is_refused_and_stores_nothing()
+    {
+        var bucket = await server.CreateBucketAsync();
+        using var signed = server.CreateSigned();
+
+        using var response = await signed.SendAsync(HttpMethod.Put, $"/{bucket}/a.txt", "cors", "<CORSConfiguration/>");
+
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        using var s3 = server.CreateClient();
+        Assert.Empty((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
+    }
+
     private static Dictionary<string, string> WithChecksum(string body) =>
         new() { ["x-amz-checksum-sha256"] = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(body))) };
 

@@ -140,13 +140,14 @@ internal sealed class S3Request
     private static S3Operation OperationOf(string method, bool hasBucket, bool hasKey, IQueryCollection query, IHeaderDictionary headers)
     {
         if (method == "OPTIONS") return hasBucket ? S3Operation.PreflightCors : S3Operation.Unsupported;
-        if (hasBucket && !hasKey && query.ContainsKey("cors"))
+        if (hasBucket && query.ContainsKey("cors"))
         {
-            return method switch
+            return (method, hasKey) switch
             {
-                "GET" => S3Operation.GetBucketCors,
-                "PUT" => S3Operation.PutBucketCors,
-                "DELETE" => S3Operation.DeleteBucketCors,
+                (_, true) => S3Operation.Unsupported, // cors is a bucket's subresource only
+                ("GET", _) => S3Operation.GetBucketCors,
+                ("PUT", _) => S3Operation.PutBucketCors,
+                ("DELETE", _) => S3Operation.DeleteBucketCors,
                 _ => S3Operation.Unsupported,
             };
         }
