@@ -33,6 +33,12 @@ public enum S3Operation
     PutBucketAcl,
     GetObjectAcl,
     PutObjectAcl,
+    GetBucketCors,
+    PutBucketCors,
+    DeleteBucketCors,
+
+    /// <summary>OPTIONS on a bucket or object: a browser's CORS preflight, answered without authentication.</summary>
+    PreflightCors,
 
     /// <summary>GET of a bucket configuration Strata has no way to set (cors, lifecycle, …): S3's "not configured" 404.</summary>
     GetBucketConfigurationNotSet,

@@ -4,9 +4,11 @@ namespace Strata.Core;
 public enum StrataError
 {
     AccessDenied,
+    AccessForbidden,
     AccessControlListNotSupported,
     AuthorizationHeaderMalformed,
     AuthorizationQueryParametersError,
+    BadRequest,
     BadDigest,
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,

@@ -87,7 +87,6 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Theory]
-    [InlineData("cors", "NoSuchCORSConfiguration")]
     [InlineData("lifecycle", "NoSuchLifecycleConfiguration")]
     [InlineData("tagging", "NoSuchTagSet")]
     [InlineData("website", "NoSuchWebsiteConfiguration")]

@@ -67,7 +67,7 @@ internal static class BucketWrites
             while (r.Read()) uploads.Add(r.GetInt64(0));
         }
         foreach (var upload in uploads) MultipartWrites.DropUpload(tx, blobs, upload);
-        using var delete = tx.Command("DELETE FROM buckets WHERE id = $b; DELETE FROM bucket_policies WHERE bucket_id = $b").With("$b", id);
+        using var delete = tx.Command("DELETE FROM buckets WHERE id = $b; DELETE FROM bucket_policies WHERE bucket_id = $b; DELETE FROM bucket_configs WHERE bucket_id = $b").With("$b", id);
         delete.ExecuteNonQuery();
         return true;
     }

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     private static readonly string[] Migrations =
     [
@@ -125,6 +125,11 @@ internal static class Schema
             completed_ms INTEGER NOT NULL
         );
         CREATE INDEX completed_uploads_age ON completed_uploads(completed_ms);
+        """,
+        // 7: bucket configuration documents, one per kind ("cors"; later tagging, lifecycle, object lock, public
+        // access block, ownership), stored as the server writes them back. Removed with their bucket.
+        """
+        CREATE TABLE bucket_configs(bucket_id INTEGER NOT NULL, kind TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY(bucket_id, kind)) WITHOUT ROWID;
         """,
     ];
 

@@ -8,6 +8,8 @@ internal static class S3ErrorMap
     public static readonly IReadOnlyDictionary<StrataError, int> Status = new Dictionary<StrataError, int>
     {
         [StrataError.AccessDenied] = 403,
+        [StrataError.AccessForbidden] = 403,
+        [StrataError.BadRequest] = 400,
         [StrataError.AccessControlListNotSupported] = 400,
         [StrataError.MalformedPolicy] = 400,
         [StrataError.NoSuchBucketPolicy] = 404,

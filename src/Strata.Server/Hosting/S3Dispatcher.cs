@@ -14,7 +14,7 @@ namespace Strata.Server.Hosting;
 /// XML error. Each layer is entered once, downward.
 /// </summary>
 internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenticator authenticator, Authorizer authorizer, MfaVerifier mfa,
-    ServerSettings settings, Admin.AdminEndpoints admin, AccessLog accessLog, ILogger<S3Dispatcher> log)
+    ServerSettings settings, Admin.AdminEndpoints admin, AccessLog accessLog, CorsRules cors, ILogger<S3Dispatcher> log)
 {
     public const string ReservedPrefix = "/_strata/";
     private static long _requestCounter = Random.Shared.NextInt64(1L << 40);
@@ -42,11 +42,20 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         S3Operation? operation = null;
         string? accessKeyId = null;
+        CorsMatch? corsMatch = null;
         try
         {
             var s3 = S3Request.Parse(http.Request, settings.BaseDomain);
             resource = s3.Resource;
             operation = s3.Operation;
+            if (s3.Operation == S3Operation.PreflightCors)
+            {
+                PreflightCors.Answer(http, s3, cors);
+                return;
+            }
+            // S3 sends the Access-Control-* headers of the matching rule on every answer to a request with an Origin, errors included.
+            corsMatch = cors.MatchActual(http.Request, s3);
+            corsMatch?.Apply(http.Response);
             var caller = authenticator.Authenticate(http.Request);
             accessKeyId = caller.IsAnonymous ? null : caller.AccessKeyId;
             var principal = caller.IsAnonymous ? Principal.Anonymous : authenticator.Credentials.PrincipalOf(caller.AccessKeyId);
@@ -65,6 +74,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             }
             http.Response.Clear();
             RestoreHeaders(http, requestId);
+            corsMatch?.Apply(http.Response);
             await ErrorResponse.WriteAsync(http, error, resource, requestId);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -77,6 +87,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             LogInternalError(log, requestId, error);
             http.Response.Clear();
             RestoreHeaders(http, requestId);
+            corsMatch?.Apply(http.Response);
             await ErrorResponse.WriteAsync(http, S3Fail.Exception(StrataError.InternalError), resource, requestId);
         }
         catch (BadHttpRequestException error) when (!http.Response.HasStarted)
@@ -85,6 +96,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             var code = error.StatusCode == StatusCodes.Status413PayloadTooLarge ? StrataError.EntityTooLarge : StrataError.IncompleteBody;
             http.Response.Clear();
             RestoreHeaders(http, requestId);
+            corsMatch?.Apply(http.Response);
             await ErrorResponse.WriteAsync(http, S3Fail.Exception(code), resource, requestId);
         }
         finally
@@ -129,6 +141,9 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.DeleteBucketPolicy => BucketPolicy.DeleteAsync(ctx),
         S3Operation.GetBucketAcl or S3Operation.GetObjectAcl => Acl.GetAsync(ctx),
         S3Operation.PutBucketAcl or S3Operation.PutObjectAcl => Acl.PutAsync(ctx),
+        S3Operation.GetBucketCors => BucketCors.GetAsync(ctx),
+        S3Operation.PutBucketCors => BucketCors.PutAsync(ctx),
+        S3Operation.DeleteBucketCors => BucketCors.DeleteAsync(ctx),
         S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };

@@ -153,6 +153,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region));
         builder.Services.AddSingleton<AccessLog>();
+        builder.Services.AddSingleton<CorsRules>();
         builder.Services.AddSingleton<S3Dispatcher>();
 
         var app = builder.Build();

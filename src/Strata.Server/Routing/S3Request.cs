@@ -122,7 +122,7 @@ internal sealed class S3Request
     // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
     internal static readonly string[] UnsupportedSubresources =
     [
-        "policyStatus", "cors", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
+        "policyStatus", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
         "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select", "attributes",
     ];
@@ -139,6 +139,18 @@ internal sealed class S3Request
 
     private static S3Operation OperationOf(string method, bool hasBucket, bool hasKey, IQueryCollection query, IHeaderDictionary headers)
     {
+        if (method == "OPTIONS") return hasBucket ? S3Operation.PreflightCors : S3Operation.Unsupported;
+        if (hasBucket && query.ContainsKey("cors"))
+        {
+            return (method, hasKey) switch
+            {
+                (_, true) => S3Operation.Unsupported, // cors is a bucket's subresource only
+                ("GET", _) => S3Operation.GetBucketCors,
+                ("PUT", _) => S3Operation.PutBucketCors,
+                ("DELETE", _) => S3Operation.DeleteBucketCors,
+                _ => S3Operation.Unsupported,
+            };
+        }
         if (hasBucket && query.ContainsKey("acl"))
         {
             return (method, hasKey) switch

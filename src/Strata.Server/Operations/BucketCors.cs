@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Strata.Core;
+using Strata.Engine.Buckets;
+using Strata.Server.Hosting;
+using Strata.Server.Xml;
+
+namespace Strata.Server.Operations;
+
+/// <summary>GetBucketCors, PutBucketCors (validated as S3 validates it, Content-MD5 or a checksum required), DeleteBucketCors.</summary>
+internal static class BucketCors
+{
+    public static async Task GetAsync(S3Context ctx)
+    {
+        var document = ctx.Engine.GetBucketConfig(ctx.S3.RequireBucket(), BucketConfigKind.Cors)
+            ?? throw S3Fail.Exception(StrataError.NoSuchCORSConfiguration);
+        ctx.Response.ContentType = "application/xml";
+        await ctx.Response.WriteAsync(CorsConfigurationWriter.Declaration + document, ctx.Aborted);
+    }
+
+    public static async Task PutAsync(S3Context ctx)
+    {
+        var bucket = ctx.S3.RequireBucket();
+        var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
+        if (ctx.Caller.PayloadLength > CorsConfigurationReader.MaxBytes) S3Fail.With(StrataError.MalformedXML, TooLarge);
+        var (body, length) = await ReadBodyAsync(ctx.Caller.Payload, ctx.Aborted); // read to its end: signature and checksum verified
+        // S3: PutBucketCors needs an integrity check of its body, Content-MD5 or an x-amz-checksum-* value.
+        if (expectedMd5 is null && ctx.Caller.Checksum() is null)
+        {
+            S3Fail.With(StrataError.InvalidRequest, "Missing required header for this request: Content-MD5");
+        }
+        if (expectedMd5 is not null && !CryptographicOperations.FixedTimeEquals(MD5.HashData(body.AsSpan(0, length)), expectedMd5))
+        {
+            S3Fail.With(StrataError.BadDigest);
+        }
+        string text;
+        try
+        {
+            text = ObjectKey.StrictUtf8.GetString(body, 0, length);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw S3Fail.Exception(StrataError.MalformedXML);
+        }
+        var configuration = CorsConfigurationReader.Read(text); // MalformedXML, InvalidRequest: nothing stored
+        await ctx.Engine.PutBucketConfigAsync(bucket, BucketConfigKind.Cors, CorsConfigurationWriter.Write(configuration));
+    }
+
+    public static async Task DeleteAsync(S3Context ctx)
+    {
+        await ctx.Engine.DeleteBucketConfigAsync(ctx.S3.RequireBucket(), BucketConfigKind.Cors);
+        ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private const string TooLarge = "The CORS configuration must be at most 64 KB.";
+
+    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(Stream payload, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[CorsConfigurationReader.MaxBytes + 1];
+        var length = 0;
+        int read;
+        while ((read = await payload.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+            if (length > CorsConfigurationReader.MaxBytes) S3Fail.With(StrataError.MalformedXML, TooLarge);
+        }
+        return (buffer, length);
+    }
+}
