@@ -20,6 +20,14 @@ internal static class PostObject
     {
         var bucket = ctx.S3.RequireBucket();
         ctx.Engine.GetBucket(bucket); // NoSuchBucket before reading the form
+        // A refused form is answered, then the connection closed: draining the rest of the body first would let a
+        // client push a whole 1 GiB file past a 1 MiB content-length-range. The error path clears headers, not this.
+        ctx.Response.OnStarting(static state =>
+        {
+            var response = (Microsoft.AspNetCore.Http.HttpResponse)state;
+            if (response.StatusCode >= 400) response.Headers.Connection = "close";
+            return Task.CompletedTask;
+        }, ctx.Response);
         var form = await PostForm.ReadAsync(ctx.Request, ctx.Caller.Payload, ctx.Aborted);
         var fields = form.Fields;
         var key = Key(fields, form.FileName);
