@@ -7,11 +7,13 @@ namespace Strata.Server.Auth;
 /// <summary>
 /// Who signed a browser-upload form. The signature covers only the base64 policy, exactly as sent:
 /// Signature V4, hex(HMAC-SHA256(signing key of x-amz-credential's date and region, policy)); Signature V2,
-/// base64(HMAC-SHA1(secret, policy)). A form without a policy is anonymous: only a bucket policy can let it write.
+/// base64(HMAC-SHA1(secret, policy)). A form without a policy is unsigned: the request's own authentication
+/// (anonymous, for a browser) decides, and only a bucket policy can let an anonymous form write.
 /// </summary>
 internal static class PostFormSignature
 {
-    public static Principal Verify(IReadOnlyDictionary<string, string> fields, Credentials credentials, string region)
+    /// <summary>The principal that signed the form; null when the form carries no policy and no signature.</summary>
+    public static Principal? Verify(IReadOnlyDictionary<string, string> fields, Credentials credentials, string region)
     {
         if (!fields.TryGetValue("policy", out var policy) || policy.Length == 0)
         {
@@ -20,7 +22,7 @@ internal static class PostFormSignature
             {
                 throw Missing("policy");
             }
-            return Principal.Anonymous;
+            return null;
         }
         return fields.ContainsKey("x-amz-algorithm") || fields.ContainsKey("x-amz-credential")
             ? VerifyV4(fields, policy, credentials, region)

@@ -18,7 +18,7 @@ internal sealed class PostFileStream(Stream section, long maxLength, PayloadChec
         {
             read = await section.ReadAsync(buffer, cancellationToken);
         }
-        catch (IOException)
+        catch (IOException error) when (error is not Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             // MultipartReader's "Unexpected end of Stream": the body ended inside the file part.
             throw S3Fail.Exception(StrataError.IncompleteBody, "The POST body ended before the file part's closing boundary.");

@@ -84,9 +84,9 @@ internal sealed class PostForm
         {
             throw Malformed(); // headers too long or too many, a bad boundary line
         }
-        catch (IOException)
+        catch (IOException error) when (error is not BadHttpRequestException)
         {
-            throw Malformed(); // the body ended before the next boundary
+            throw Malformed(); // the body ended before the next boundary; Kestrel's own refusals go up as they are
         }
     }
 
@@ -105,7 +105,7 @@ internal sealed class PostForm
                 {
                     read = await body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, budget + 1) - length), cancellationToken);
                 }
-                catch (IOException)
+                catch (IOException error) when (error is not BadHttpRequestException)
                 {
                     throw Malformed();
                 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Strata.Reliability.Tests.Harness;
 
 namespace Strata.Reliability.Tests.Hostile;
 
@@ -154,6 +155,42 @@ public sealed class HostilePostUploads(HostileServer server) : IClassFixture<Hos
 
         Assert.Contains("RequestTimeout", answer, StringComparison.Ordinal);
         await server.AssertUnharmedEventuallyAsync(before);
+    }
+
+    /// <summary>
+    /// Fields that come in a burst and then trickle: Kestrel's minimum data rate is an average since the body began,
+    /// so 18 KB at once buys a 2 B/s trickle more than a minute; the fields must all arrive within 40 s.
+    /// </summary>
+    [LongFact]
+    [Trait("Category", "Long")]
+    public async Task Fields_that_trickle_after_a_burst_are_cut_with_RequestTimeout()
+    {
+        var before = await server.StartCaseAsync();
+        var fields = SignedForm("""["starts-with", "$key", ""]""");
+        fields.Insert(1, new("x-ignore-padding", new string('p', 18 * 1024)));
+        var (prefix, _) = Frame(fields);
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Endpoint.Host, server.Endpoint.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Head(prefix.Length + 1024));
+        var burst = prefix.Length - 200;
+        await stream.WriteAsync(prefix.AsMemory(0, burst));
+        var reading = ReadAnswerAsync(stream);
+        for (var at = burst; at < prefix.Length && !reading.IsCompleted; at++)
+        {
+            try
+            {
+                await stream.WriteAsync(prefix.AsMemory(at, 1));
+                await Task.Delay(500);
+            }
+            catch (Exception error) when (error is IOException or SocketException)
+            {
+                break;
+            }
+        }
+
+        Assert.Contains("<Code>RequestTimeout</Code>", await reading, StringComparison.Ordinal);
+        await server.AssertUnharmedAsync(before);
     }
 
     // Not a timing assertion: a server that never answers would otherwise hang the test.
