@@ -269,6 +269,18 @@ public sealed class PostUploads(StrataServer server) : IClassFixture<StrataServe
     }
 
     [Fact]
+    public async Task A_form_carrying_a_session_token_is_refused_as_signed_requests_carrying_one_are()
+    {
+        var bucket = await server.CreateBucketAsync();
+        var fields = PostForms.SignedV4("""["starts-with", "$key", ""], ["starts-with", "$x-amz-security-token", ""]""", Now.AddMinutes(5), Now);
+        fields.InsertRange(0, [new("key", "a.txt"), new("x-amz-security-token", "FQoGZXIvYXdzEXAMPLE")]);
+        using var response = await PostAsync(bucket, fields, Encoding.UTF8.GetBytes("x"));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidRequest"), ((await ErrorOf(response)).Status, (await ErrorOf(response)).Code));
+        await AssertNothingStoredAsync(bucket);
+    }
+
+    [Fact]
     public async Task A_post_that_is_not_a_multipart_form_is_refused_as_S3_refuses_it()
     {
         var bucket = await server.CreateBucketAsync();

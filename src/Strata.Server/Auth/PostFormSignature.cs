@@ -24,6 +24,10 @@ internal static class PostFormSignature
             }
             return null;
         }
+        if (fields.ContainsKey("x-amz-security-token"))
+        {
+            throw S3Fail.Exception(StrataError.InvalidRequest, "Session tokens (X-Amz-Security-Token) are not supported by this server.");
+        }
         return fields.ContainsKey("x-amz-algorithm") || fields.ContainsKey("x-amz-credential")
             ? VerifyV4(fields, policy, credentials, region)
             : VerifyV2(fields, policy, credentials);
