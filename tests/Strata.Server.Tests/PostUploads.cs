@@ -310,6 +310,27 @@ public sealed class PostUploads(StrataServer server) : IClassFixture<StrataServe
     }
 
     [Fact]
+    public async Task An_unsigned_form_writes_only_where_a_bucket_policy_lets_anyone_put()
+    {
+        var bucket = await server.CreateBucketAsync();
+        using var s3 = server.CreateClient();
+        await s3.PutBucketPolicyAsync(bucket, $$"""
+            { "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::{{bucket}}/drop/*" } ] }
+            """);
+
+        using (var allowed = await PostAsync(bucket, [new("key", "drop/note.txt")], Encoding.UTF8.GetBytes("hi")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        }
+        using (var denied = await PostAsync(bucket, [new("key", "private/note.txt")], Encoding.UTF8.GetBytes("hi")))
+        {
+            Assert.Equal((HttpStatusCode.Forbidden, "AccessDenied"), ((await ErrorOf(denied)).Status, (await ErrorOf(denied)).Code));
+        }
+        Assert.Equal("hi", await Buckets.ReadAsync(s3, bucket, "drop/note.txt"));
+        Assert.Single((await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions);
+    }
+
+    [Fact]
     public async Task A_checksum_field_is_verified_against_the_file()
     {
         var bucket = await server.CreateBucketAsync();
