@@ -15,6 +15,9 @@ public enum S3Operation
     ListObjectVersions,
     DeleteObjects,
     PutObject,
+
+    /// <summary>The browser upload: POST /bucket with a multipart/form-data form signed by its policy.</summary>
+    PostObject,
     CopyObject,
     GetObject,
     HeadObject,

@@ -22,6 +22,8 @@ internal static class S3Actions
             S3Operation.ListObjects or S3Operation.ListObjectsV2 => "s3:ListBucket",
             S3Operation.ListObjectVersions => "s3:ListBucketVersions",
             S3Operation.DeleteObjects => null,
+            // s3:PutObject, checked by the operation once the form's signature names the principal.
+            S3Operation.PostObject => null,
             S3Operation.PutObject or S3Operation.CopyObject => "s3:PutObject",
             S3Operation.GetObject or S3Operation.HeadObject => versioned ? "s3:GetObjectVersion" : "s3:GetObject",
             S3Operation.DeleteObject => versioned ? "s3:DeleteObjectVersion" : "s3:DeleteObject",

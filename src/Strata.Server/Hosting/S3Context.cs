@@ -14,6 +14,9 @@ internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedReq
     public bool MfaVerified { get; } = mfaVerified;
 
     public Principal Principal { get; } = principal;
+
+    /// <summary>For PostObject, whose form carries its own signature: credentials, clock and region.</summary>
+    public required RequestAuthenticator Authenticator { get; init; }
     public Authorizer Authorizer { get; } = authorizer;
 
     /// <summary>For operations that need a second permission (a copy's source) or one per item (DeleteObjects).</summary>

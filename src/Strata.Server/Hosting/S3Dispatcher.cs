@@ -63,7 +63,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             if (S3Actions.For(s3) is { } action) authorizer.Check(http, principal, action, s3.Bucket, s3.Key);
             AclHeaders.Check(s3.Operation, http.Request);
             var mfaVerified = await mfa.VerifyAsync(http, principal, engine);
-            await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings));
+            await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator });
         }
         catch (StrataException error)
         {
@@ -126,6 +126,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.ListObjectVersions => ListObjectVersions.HandleAsync(ctx),
         S3Operation.DeleteObjects => DeleteObjects.HandleAsync(ctx),
         S3Operation.PutObject => PutObject.HandleAsync(ctx),
+        S3Operation.PostObject => PostObject.HandleAsync(ctx),
         S3Operation.CopyObject => CopyObject.HandleAsync(ctx),
         S3Operation.GetObject or S3Operation.HeadObject => GetObject.HandleAsync(ctx),
         S3Operation.DeleteObject => DeleteObject.HandleAsync(ctx),

@@ -196,6 +196,8 @@ internal sealed class S3Request
                 "HEAD" => S3Operation.HeadBucket,
                 "DELETE" when !HasSubresource(query) => S3Operation.DeleteBucket,
                 "POST" when query.ContainsKey("delete") => S3Operation.DeleteObjects,
+                // The form's enclosure type is checked by the operation: S3 answers a wrong one with its own error.
+                "POST" when !HasSubresource(query) => S3Operation.PostObject,
                 _ => S3Operation.Unsupported,
             };
         }

@@ -4,6 +4,7 @@ Run by ./run, which starts the server and exports STRATA_ENDPOINT and the root c
 """
 import hashlib
 import os
+import sys
 import tempfile
 import unittest
 import urllib.request
@@ -13,6 +14,12 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+try:
+    import requests
+except ImportError:  # a pyenv Python without requests: Debian's python3-requests
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import requests
 
 
 def client():
@@ -184,6 +191,58 @@ class VersioningRecipe(unittest.TestCase):
         self.assertEqual(s3.get_object(Bucket=bucket, Key="k", VersionId="null")["Body"].read(), b"b")
         versions = s3.list_object_versions(Bucket=bucket)["Versions"]
         self.assertEqual([v["VersionId"] for v in versions], ["null", kept])
+
+
+class BrowserPost(unittest.TestCase):
+    """generate_presigned_post + requests.post: the form a web page hands the browser, uploaded as the browser would."""
+
+    def setUp(self):
+        self.s3 = client()
+        self.bucket = new_bucket(self.s3, versioning=True)
+
+    def post(self, presigned, body, filename="photo.jpg"):
+        return requests.post(presigned["url"], data=presigned["fields"], files={"file": (filename, body)}, allow_redirects=False)
+
+    def test_presigned_post_uploads_and_keeps_versions(self):
+        presigned = self.s3.generate_presigned_post(
+            self.bucket, "uploads/${filename}",
+            Fields={"Content-Type": "image/jpeg", "x-amz-meta-album": "summer"},
+            Conditions=[["starts-with", "$key", "uploads/"], {"Content-Type": "image/jpeg"}, {"x-amz-meta-album": "summer"},
+                        ["content-length-range", 1, 1024]],
+            ExpiresIn=600)
+        first = self.post(presigned, b"one")
+        self.assertEqual(first.status_code, 204, first.text)
+        second = self.post(presigned, b"two")
+        self.assertEqual(second.status_code, 204, second.text)
+        got = self.s3.get_object(Bucket=self.bucket, Key="uploads/photo.jpg")
+        self.assertEqual(got["Body"].read(), b"two")
+        self.assertEqual(got["ContentType"], "image/jpeg")
+        self.assertEqual(got["Metadata"], {"album": "summer"})
+        versions = self.s3.list_object_versions(Bucket=self.bucket)["Versions"]
+        self.assertEqual([v["VersionId"] for v in versions], [second.headers["x-amz-version-id"], first.headers["x-amz-version-id"]])
+
+    def test_success_action_status_201_answers_the_post_response(self):
+        presigned = self.s3.generate_presigned_post(self.bucket, "doc.txt", Fields={"success_action_status": "201"},
+                                                    Conditions=[{"success_action_status": "201"}], ExpiresIn=600)
+        answer = self.post(presigned, b"text", "doc.txt")
+        self.assertEqual(answer.status_code, 201, answer.text)
+        self.assertIn("<Key>doc.txt</Key>", answer.text)
+        self.assertIn("<Bucket>%s</Bucket>" % self.bucket, answer.text)
+
+    def test_a_file_over_the_range_is_refused_and_nothing_is_stored(self):
+        presigned = self.s3.generate_presigned_post(self.bucket, "big.bin", Conditions=[["content-length-range", 0, 1024]], ExpiresIn=600)
+        answer = self.post(presigned, b"x" * 4096, "big.bin")
+        self.assertEqual(answer.status_code, 400)
+        self.assertIn("<Code>EntityTooLarge</Code>", answer.text)
+        self.assertNotIn("Versions", self.s3.list_object_versions(Bucket=self.bucket))
+
+    def test_a_key_outside_the_policy_is_refused(self):
+        presigned = self.s3.generate_presigned_post(self.bucket, "uploads/a.txt", ExpiresIn=600)
+        presigned["fields"]["key"] = "elsewhere/a.txt"
+        answer = self.post(presigned, b"x", "a.txt")
+        self.assertEqual(answer.status_code, 403)
+        self.assertIn("<Code>AccessDenied</Code>", answer.text)
+        self.assertNotIn("Versions", self.s3.list_object_versions(Bucket=self.bucket))
 
 
 if __name__ == "__main__":
