@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     private static readonly string[] Migrations =
     [
@@ -125,6 +125,13 @@ internal static class Schema
             completed_ms INTEGER NOT NULL
         );
         CREATE INDEX completed_uploads_age ON completed_uploads(completed_ms);
+        """,
+        // 7: checksums as S3 has them since 2025. An upload's checksum type (COMPOSITE or FULL_OBJECT, from
+        // CreateMultipartUpload) and each part's checksum kept with the completed object, for GetObjectAttributes'
+        // ObjectParts and GET ?partNumber=N. An object's own type follows from its value: a composite ends "-N".
+        """
+        ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
+        ALTER TABLE version_parts ADD COLUMN checksum TEXT;
         """,
     ];
 
