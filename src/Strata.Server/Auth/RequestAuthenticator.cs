@@ -207,7 +207,10 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
     private static AuthenticatedRequest Accept(HttpRequest request, string accessKeyId, PayloadMode mode, ReadOnlySpan<byte> expectedSha256, ChunkSignatureChain? chain)
     {
         var headers = request.Headers;
-        var (checksum, checksumValue) = ChecksumHeader(headers);
+        // S3: CompleteMultipartUpload's x-amz-checksum-* is the whole object's checksum, checked against its parts,
+        // not a checksum of the XML body.
+        var completion = HttpMethods.IsPost(request.Method) && request.Query.ContainsKey("uploadId");
+        var (checksum, checksumValue) = completion ? default : ChecksumHeader(headers);
         var trailer = headers[SigV4.TrailerHeader];
         if (mode.HasTrailer() && !StringValues.IsNullOrEmpty(trailer))
         {
@@ -281,7 +284,8 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
             value = values[0] ?? "";
             if (!PayloadChecksum.IsWellFormed(algorithm, value))
             {
-                throw S3Fail.Exception(StrataError.InvalidRequest, $"Value for {PayloadChecksum.HeaderName(algorithm)} header is invalid.");
+                // S3 answers a value that cannot be the algorithm's digest as it answers a wrong one.
+                throw S3Fail.Exception(StrataError.BadDigest, $"The {PayloadChecksum.Name(algorithm)} you specified did not match the calculated checksum.");
             }
         }
         return (found, value);

@@ -76,6 +76,21 @@ internal sealed class PayloadChecksum : IDisposable
         return false;
     }
 
+    /// <summary>The algorithm of S3's name for it ("CRC64NVME", "sha256"), case-insensitively.</summary>
+    public static bool TryParseName(string? name, out ChecksumAlgorithm algorithm)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(Name(candidate), name?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                algorithm = candidate;
+                return true;
+            }
+        }
+        algorithm = default;
+        return false;
+    }
+
     public static int DigestLength(ChecksumAlgorithm algorithm) => algorithm switch
     {
         ChecksumAlgorithm.Crc32 or ChecksumAlgorithm.Crc32C => 4,

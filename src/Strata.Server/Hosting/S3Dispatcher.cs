@@ -116,6 +116,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.PutObject => PutObject.HandleAsync(ctx),
         S3Operation.CopyObject => CopyObject.HandleAsync(ctx),
         S3Operation.GetObject or S3Operation.HeadObject => GetObject.HandleAsync(ctx),
+        S3Operation.GetObjectAttributes => GetObjectAttributes.HandleAsync(ctx),
         S3Operation.DeleteObject => DeleteObject.HandleAsync(ctx),
         S3Operation.CreateMultipartUpload => Multipart.CreateAsync(ctx),
         S3Operation.UploadPart => Multipart.UploadPartAsync(ctx),
