@@ -267,7 +267,7 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
 
     private static readonly byte[] EmptySha256 = SHA256.HashData(ReadOnlySpan<byte>.Empty);
 
-    /// <summary>The one x-amz-checksum-* header a request may carry, checked for form.</summary>
+    /// <summary>The one x-amz-checksum-* header a request may carry.</summary>
     private static (ChecksumAlgorithm? Algorithm, string? Value) ChecksumHeader(IHeaderDictionary headers)
     {
         ChecksumAlgorithm? found = null;
@@ -281,12 +281,10 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
                 throw S3Fail.Exception(StrataError.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
             }
             found = algorithm;
+            // S3 answers a value that cannot be the algorithm's digest as it answers a wrong one: BadDigest once the
+            // body has been read. Refusing before the body would leave it unread on the connection, and SDKs retry
+            // BadDigest on the same connection.
             value = values[0] ?? "";
-            if (!PayloadChecksum.IsWellFormed(algorithm, value))
-            {
-                // S3 answers a value that cannot be the algorithm's digest as it answers a wrong one.
-                throw S3Fail.Exception(StrataError.BadDigest, $"The {PayloadChecksum.Name(algorithm)} you specified did not match the calculated checksum.");
-            }
         }
         return (found, value);
     }

@@ -99,13 +99,6 @@ internal sealed class PayloadChecksum : IDisposable
         _ => 32,
     };
 
-    /// <summary>True when <paramref name="value"/> is base64 of a digest of the algorithm's length.</summary>
-    public static bool IsWellFormed(ChecksumAlgorithm algorithm, string value)
-    {
-        Span<byte> digest = stackalloc byte[32];
-        return Convert.TryFromBase64String(value, digest, out var written) && written == DigestLength(algorithm);
-    }
-
     public void Append(ReadOnlySpan<byte> data)
     {
         if (_crc is not null) _crc.Append(data);
