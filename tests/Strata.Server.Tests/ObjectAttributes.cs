@@ -146,4 +146,25 @@ public sealed class ObjectAttributes(StrataServer server) : IClassFixture<Strata
         }));
         Assert.Equal("InvalidArgument", error.ErrorCode);
     }
+
+    [Fact]
+    public async Task It_needs_s3_GetObjectAttributes_and_for_a_version_s3_GetObjectVersionAttributes()
+    {
+        var bucket = await server.CreateBucketAsync(versioning: true);
+        using var root = server.CreateClient();
+        var put = await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "abc" });
+        var (id, secret) = await server.CreateUserAsync("attributes-" + Guid.NewGuid().ToString("N")[..8], $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObjectAttributes","Resource":"arn:aws:s3:::{{bucket}}/*"}]}
+            """);
+        using var user = server.CreateClient(id, secret);
+
+        var latest = await user.GetObjectAttributesAsync(new GetObjectAttributesRequest { BucketName = bucket, Key = "k", ObjectAttributes = All });
+        Assert.Equal(3, latest.ObjectSize);
+        var byVersion = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => user.GetObjectAttributesAsync(new GetObjectAttributesRequest
+        {
+            BucketName = bucket, Key = "k", VersionId = put.VersionId, ObjectAttributes = All,
+        }));
+        Assert.Equal("AccessDenied", byVersion.ErrorCode);
+        Assert.Equal("AccessDenied", (await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => user.GetObjectAsync(bucket, "k"))).ErrorCode);
+    }
 }
