@@ -240,6 +240,24 @@ public sealed class Checksums(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Fact]
+    public async Task A_completion_that_asks_for_another_checksum_type_than_the_uploads_is_refused()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        var (uploadId, parts, _) = await UploadPartsAsync(s3, bucket, "t", ChecksumAlgorithm.CRC32, ChecksumType.COMPOSITE, 100);
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = bucket, Key = "t", UploadId = uploadId, PartETags = parts, ChecksumType = ChecksumType.FULL_OBJECT,
+        }));
+        Assert.Equal("InvalidRequest", error.ErrorCode);
+        var done = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = bucket, Key = "t", UploadId = uploadId, PartETags = parts, ChecksumType = ChecksumType.COMPOSITE,
+        });
+        Assert.Equal(ChecksumType.COMPOSITE, done.ChecksumType);
+    }
+
+    [Fact]
     public async Task A_part_checksummed_with_another_algorithm_than_the_uploads_is_refused()
     {
         using var s3 = server.CreateClient();

@@ -175,6 +175,11 @@ internal static class MultipartWrites
     /// </summary>
     private static Checksum? ObjectChecksum(List<StoredPart> chosen, string? algorithm, string? checksumType, ChecksumRule rule)
     {
+        // S3: the completion may restate the upload's checksum type, not change it.
+        if (rule.ExpectedType is { } expectedType && expectedType != (algorithm is null ? null : checksumType ?? Checksum.Composite))
+        {
+            throw S3Fail.Exception(StrataError.InvalidRequest, $"The upload was created with checksum type {checksumType ?? "none"}; the completion asks for {expectedType}.");
+        }
         Checksum? checksum = null;
         if (algorithm is not null && chosen.TrueForAll(p => p.Checksum is not null))
         {

@@ -17,9 +17,9 @@ public sealed record PartChecksum(string Value, long Size);
 /// <summary>
 /// How CompleteMultipartUpload checks and builds the object's checksum: <paramref name="Compose"/> makes it from
 /// the parts' (algorithm, type, parts; null when it cannot), <paramref name="Expected"/> is the client's
-/// x-amz-checksum-* of the whole object, if sent.
+/// x-amz-checksum-* of the whole object and <paramref name="ExpectedType"/> its x-amz-checksum-type, if sent.
 /// </summary>
-public sealed record ChecksumRule(Func<string, string, IReadOnlyList<PartChecksum>, string?> Compose, Checksum? Expected);
+public sealed record ChecksumRule(Func<string, string, IReadOnlyList<PartChecksum>, string?> Compose, Checksum? Expected, string? ExpectedType = null);
 
 /// <summary>Where a part of a completed object lies: its byte range in the object, and its checksum if it had one.</summary>
 public sealed record ObjectPart(int PartNumber, long Offset, long Size, string? BlobId, byte[]? Inline, Checksum? Checksum = null);

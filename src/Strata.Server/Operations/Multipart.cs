@@ -140,7 +140,7 @@ internal static class Multipart
         var uploadId = ctx.S3.QueryValue("uploadId")!;
         if (ctx.Request.ContentLength > S3Xml.MaxRequestBytes) S3Fail.With(StrataError.MalformedXML);
         var parts = await CompleteRequestReader.ReadAsync(ctx.Caller.Payload);
-        var rule = new ChecksumRule(MultipartChecksum.Compose, ExpectedChecksum(ctx.Request));
+        var rule = new ChecksumRule(MultipartChecksum.Compose, ExpectedChecksum(ctx.Request), ctx.Request.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant());
         var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, rule);
 
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
