@@ -21,6 +21,7 @@ public enum S3Operation
     CopyObject,
     GetObject,
     HeadObject,
+    GetObjectAttributes,
     DeleteObject,
     CreateMultipartUpload,
     UploadPart,

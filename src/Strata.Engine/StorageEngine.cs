@@ -200,17 +200,17 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>The parts of a completed multipart object, in order, with their byte ranges.</summary>
     public List<ObjectPart> ObjectParts(ObjectVersion version)
     {
-        if (version.PartsCount == 0) return [new ObjectPart(1, 0, version.Size, version.BlobId, version.Inline)];
+        if (version.PartsCount == 0) return [new ObjectPart(1, 0, version.Size, version.BlobId, version.Inline, version.Checksum)];
         using var session = Read();
         return MultipartReads.ObjectParts(session.Connection, version.Seq);
     }
 
     // ---- Multipart uploads ----
 
-    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm)
+    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now));
     }
 
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>
@@ -233,10 +233,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     }
 
     public Task<CompleteMultipartResult> CompleteMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId,
-        IReadOnlyList<CompletedPart> parts, Func<string, IReadOnlyList<string>, string?> composeChecksum, WriteConditions? conditions = null)
+        IReadOnlyList<CompletedPart> parts, ChecksumRule checksum, WriteConditions? conditions = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Complete(tx, Blobs, bucket, key, uploadId, parts, composeChecksum, conditions, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Complete(tx, Blobs, bucket, key, uploadId, parts, checksum, conditions, now));
     }
 
     public Task AbortMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId) =>

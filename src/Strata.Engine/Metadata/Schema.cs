@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     private static readonly string[] Migrations =
     [
@@ -130,6 +130,13 @@ internal static class Schema
         // access block, ownership), stored as the server writes them back. Removed with their bucket.
         """
         CREATE TABLE bucket_configs(bucket_id INTEGER NOT NULL, kind TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY(bucket_id, kind)) WITHOUT ROWID;
+        """,
+        // 8: checksums as S3 has them since 2025. An upload's checksum type (COMPOSITE or FULL_OBJECT, from
+        // CreateMultipartUpload) and each part's checksum kept with the completed object, for GetObjectAttributes'
+        // ObjectParts and GET ?partNumber=N. An object's own type follows from its value: a composite ends "-N".
+        """
+        ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
+        ALTER TABLE version_parts ADD COLUMN checksum TEXT;
         """,
     ];
 

@@ -13,15 +13,18 @@ namespace Strata.Engine.Multipart;
 /// </summary>
 internal static class MultipartWrites
 {
-    public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, DateTimeOffset now)
+    public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm,
+        string? checksumType, DateTimeOffset now)
     {
         var (bucketId, _) = StackWrites.Bucket(tx, bucket);
         var uploadId = RandomIds.UrlSafe32();
-        using var insert = tx.Command("INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm) VALUES($u, $b, $k, $t, $h, $c)")
+        using var insert = tx.Command("""
+            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type) VALUES($u, $b, $k, $t, $h, $c, $ct)
+            """)
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
-            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm);
+            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType);
         insert.ExecuteNonQuery();
-        return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm);
+        return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
     }
 
     private static long UploadRow(WriteTransaction tx, BucketName bucket, ObjectKey key, string uploadId) =>
@@ -81,9 +84,8 @@ internal static class MultipartWrites
 
     private sealed record StoredPart(int Number, long Size, string ETag, string? Checksum, string? BlobId, byte[]? Inline);
 
-    /// <param name="composeChecksum">Builds the composite checksum from the parts' checksums (null when it cannot).</param>
     public static CompleteMultipartResult Complete(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId,
-        IReadOnlyList<CompletedPart> requested, Func<string, IReadOnlyList<string>, string?> composeChecksum, WriteConditions? conditions, DateTimeOffset now)
+        IReadOnlyList<CompletedPart> requested, ChecksumRule checksumRule, WriteConditions? conditions, DateTimeOffset now)
     {
         var partList = PartList(requested);
         if (FindUpload(tx, bucket, key, uploadId) is not { } upload)
@@ -92,12 +94,14 @@ internal static class MultipartWrites
         }
         string headersText;
         string? algorithm;
-        using (var info = tx.Command("SELECT headers, checksum_algorithm FROM uploads WHERE id = $u").With("$u", upload))
+        string? checksumType;
+        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type FROM uploads WHERE id = $u").With("$u", upload))
         using (var r = info.ExecuteReader())
         {
             r.Read();
             headersText = r.GetString(0);
             algorithm = r.IsDBNull(1) ? null : r.GetString(1);
+            checksumType = r.IsDBNull(2) ? null : r.GetString(2);
         }
         var stored = new Dictionary<int, StoredPart>();
         using (var parts = tx.Command("SELECT part_number, size, etag, checksum, blob_id, inline FROM parts WHERE upload = $u").With("$u", upload))
@@ -118,6 +122,11 @@ internal static class MultipartWrites
             {
                 throw S3Fail.Exception(StrataError.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
             }
+            // S3: a part checksum listed in the completion must be the one the part was uploaded with.
+            if (requested[i].Checksum is { } listed && listed != Checksum.Deserialize(part.Checksum))
+            {
+                throw S3Fail.Exception(StrataError.InvalidPart, $"The {listed.Algorithm} checksum listed for part {part.Number} is not the part's checksum.");
+            }
             if (i < requested.Count - 1 && part.Size < MultipartLimits.MinPartSize)
             {
                 throw S3Fail.Exception(StrataError.EntityTooSmall);
@@ -135,23 +144,16 @@ internal static class MultipartWrites
         }
         var etag = "\"" + Convert.ToHexStringLower(MD5.HashData(md5s)) + "-" + chosen.Count + "\"";
 
-        Checksum? checksum = null;
-        if (algorithm is not null && chosen.TrueForAll(p => p.Checksum is not null))
-        {
-            var values = chosen.ConvertAll(p => Checksum.Deserialize(p.Checksum)!);
-            if (values.TrueForAll(v => v.Algorithm == algorithm) && composeChecksum(algorithm, values.ConvertAll(v => v.Value)) is { } composite)
-            {
-                checksum = new Checksum(algorithm, composite);
-            }
-        }
+        var checksum = ObjectChecksum(chosen, algorithm, checksumType, checksumRule);
 
         var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions);
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;
         foreach (var part in chosen)
         {
-            using var insert = tx.Command("INSERT INTO version_parts(seq, part_number, offset, size, blob_id, inline) VALUES($s, $n, $o, $z, $b, $i)")
-                .With("$s", seq).With("$n", part.Number).With("$o", offset).With("$z", part.Size).With("$b", part.BlobId).With("$i", part.Inline);
+            using var insert = tx.Command("INSERT INTO version_parts(seq, part_number, offset, size, blob_id, inline, checksum) VALUES($s, $n, $o, $z, $b, $i, $c)")
+                .With("$s", seq).With("$n", part.Number).With("$o", offset).With("$z", part.Size).With("$b", part.BlobId).With("$i", part.Inline)
+                .With("$c", checksum is null ? null : part.Checksum);
             insert.ExecuteNonQuery();
             offset += part.Size;
             stored.Remove(part.Number);
@@ -165,5 +167,34 @@ internal static class MultipartWrites
         using (var delete = tx.Command("DELETE FROM uploads WHERE id = $u").With("$u", upload)) delete.ExecuteNonQuery();
         CompletedUploads.Remember(tx, bucket, key, uploadId, seq, partList, now);
         return new CompleteMultipartResult(put, size, checksum);
+    }
+
+    /// <summary>
+    /// The completed object's checksum: built from the parts' checksums of the upload's algorithm and type (all parts
+    /// must have one), then held against the client's x-amz-checksum-* of the whole object (BadDigest if it differs).
+    /// </summary>
+    private static Checksum? ObjectChecksum(List<StoredPart> chosen, string? algorithm, string? checksumType, ChecksumRule rule)
+    {
+        // S3: the completion may restate the upload's checksum type, not change it.
+        if (rule.ExpectedType is { } expectedType && expectedType != (algorithm is null ? null : checksumType ?? Checksum.Composite))
+        {
+            throw S3Fail.Exception(StrataError.InvalidRequest, $"The upload was created with checksum type {checksumType ?? "none"}; the completion asks for {expectedType}.");
+        }
+        Checksum? checksum = null;
+        if (algorithm is not null && chosen.TrueForAll(p => p.Checksum is not null))
+        {
+            var values = chosen.ConvertAll(p => Checksum.Deserialize(p.Checksum)!);
+            if (values.TrueForAll(v => v.Algorithm == algorithm))
+            {
+                var parts = new List<PartChecksum>(chosen.Count);
+                for (var i = 0; i < chosen.Count; i++) parts.Add(new PartChecksum(values[i].Value, chosen[i].Size));
+                if (rule.Compose(algorithm, checksumType ?? Checksum.Composite, parts) is { } value) checksum = new Checksum(algorithm, value);
+            }
+        }
+        if (rule.Expected is { } expected && (checksum is null || checksum.Algorithm != expected.Algorithm || checksum.Digest != expected.Digest))
+        {
+            throw S3Fail.Exception(StrataError.BadDigest, $"The {expected.Algorithm} you specified did not match the calculated checksum.");
+        }
+        return checksum;
     }
 }

@@ -3,15 +3,26 @@ using Strata.Engine.Objects;
 
 namespace Strata.Engine.Multipart;
 
-public sealed record UploadInfo(string UploadId, ObjectKey Key, DateTimeOffset Initiated, ObjectHeaders Headers, string? ChecksumAlgorithm);
+/// <param name="ChecksumType">COMPOSITE or FULL_OBJECT when the upload has a checksum algorithm; null otherwise.</param>
+public sealed record UploadInfo(string UploadId, ObjectKey Key, DateTimeOffset Initiated, ObjectHeaders Headers, string? ChecksumAlgorithm, string? ChecksumType);
 
 public sealed record PartInfo(int PartNumber, long Size, string ETag, Checksum? Checksum, DateTimeOffset LastModified);
 
-/// <summary>A part named in CompleteMultipartUpload.</summary>
-public sealed record CompletedPart(int PartNumber, string ETag);
+/// <summary>A part named in CompleteMultipartUpload, with the checksum the client lists for it, if any.</summary>
+public sealed record CompletedPart(int PartNumber, string ETag, Checksum? Checksum = null);
 
-/// <summary>Where a part of a completed object lies: its byte range in the object.</summary>
-public sealed record ObjectPart(int PartNumber, long Offset, long Size, string? BlobId, byte[]? Inline);
+/// <summary>A part's checksum and size, as the whole object's checksum is built from them.</summary>
+public sealed record PartChecksum(string Value, long Size);
+
+/// <summary>
+/// How CompleteMultipartUpload checks and builds the object's checksum: <paramref name="Compose"/> makes it from
+/// the parts' (algorithm, type, parts; null when it cannot), <paramref name="Expected"/> is the client's
+/// x-amz-checksum-* of the whole object and <paramref name="ExpectedType"/> its x-amz-checksum-type, if sent.
+/// </summary>
+public sealed record ChecksumRule(Func<string, string, IReadOnlyList<PartChecksum>, string?> Compose, Checksum? Expected, string? ExpectedType = null);
+
+/// <summary>Where a part of a completed object lies: its byte range in the object, and its checksum if it had one.</summary>
+public sealed record ObjectPart(int PartNumber, long Offset, long Size, string? BlobId, byte[]? Inline, Checksum? Checksum = null);
 
 public sealed record CompleteMultipartResult(PutObjectResult Put, long Size, Checksum? Checksum);
 

@@ -23,9 +23,18 @@ public sealed record ObjectVersion(
     public int PartsCount { get; init; }
 }
 
-/// <summary>A verified x-amz-checksum-* value kept with the object: algorithm (CRC32, CRC32C, SHA1, SHA256) and base64 value.</summary>
+/// <summary>A verified x-amz-checksum-* value kept with the object: algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256) and base64 value.</summary>
 public sealed record Checksum(string Algorithm, string Value)
 {
+    public const string Composite = "COMPOSITE";
+    public const string FullObject = "FULL_OBJECT";
+
+    /// <summary>S3's ChecksumType: a composite of a multipart object's parts ends "-N" (base64 has no '-'); any other value is of the full object.</summary>
+    public string Type => Value.Contains('-', StringComparison.Ordinal) ? Composite : FullObject;
+
+    /// <summary>The value without a composite's "-N" part count.</summary>
+    public string Digest => Value.IndexOf('-', StringComparison.Ordinal) is var dash and >= 0 ? Value[..dash] : Value;
+
     public string Serialize() => Algorithm + ":" + Value;
 
     public static Checksum? Deserialize(string? text)

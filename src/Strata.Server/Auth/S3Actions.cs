@@ -26,6 +26,7 @@ internal static class S3Actions
             S3Operation.PostObject => null,
             S3Operation.PutObject or S3Operation.CopyObject => "s3:PutObject",
             S3Operation.GetObject or S3Operation.HeadObject => versioned ? "s3:GetObjectVersion" : "s3:GetObject",
+            S3Operation.GetObjectAttributes => versioned ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes",
             S3Operation.DeleteObject => versioned ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
             S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.CompleteMultipartUpload => "s3:PutObject",
             S3Operation.AbortMultipartUpload => "s3:AbortMultipartUpload",

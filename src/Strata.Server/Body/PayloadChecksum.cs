@@ -76,6 +76,21 @@ internal sealed class PayloadChecksum : IDisposable
         return false;
     }
 
+    /// <summary>The algorithm of S3's name for it ("CRC64NVME", "sha256"), case-insensitively.</summary>
+    public static bool TryParseName(string? name, out ChecksumAlgorithm algorithm)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(Name(candidate), name?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                algorithm = candidate;
+                return true;
+            }
+        }
+        algorithm = default;
+        return false;
+    }
+
     public static int DigestLength(ChecksumAlgorithm algorithm) => algorithm switch
     {
         ChecksumAlgorithm.Crc32 or ChecksumAlgorithm.Crc32C => 4,
@@ -83,13 +98,6 @@ internal sealed class PayloadChecksum : IDisposable
         ChecksumAlgorithm.Sha1 => 20,
         _ => 32,
     };
-
-    /// <summary>True when <paramref name="value"/> is base64 of a digest of the algorithm's length.</summary>
-    public static bool IsWellFormed(ChecksumAlgorithm algorithm, string value)
-    {
-        Span<byte> digest = stackalloc byte[32];
-        return Convert.TryFromBase64String(value, digest, out var written) && written == DigestLength(algorithm);
-    }
 
     public void Append(ReadOnlySpan<byte> data)
     {

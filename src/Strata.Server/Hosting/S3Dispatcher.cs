@@ -129,6 +129,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.PostObject => PostObject.HandleAsync(ctx),
         S3Operation.CopyObject => CopyObject.HandleAsync(ctx),
         S3Operation.GetObject or S3Operation.HeadObject => GetObject.HandleAsync(ctx),
+        S3Operation.GetObjectAttributes => GetObjectAttributes.HandleAsync(ctx),
         S3Operation.DeleteObject => DeleteObject.HandleAsync(ctx),
         S3Operation.CreateMultipartUpload => Multipart.CreateAsync(ctx),
         S3Operation.UploadPart => Multipart.UploadPartAsync(ctx),

@@ -1,5 +1,6 @@
 using Strata.Core;
 using Strata.Engine.Objects;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Routing;
 using Strata.Server.Xml;
@@ -30,14 +31,20 @@ internal static class CopyObject
         }
 
         var headers = directive == "REPLACE" ? ObjectHeaderReader.Read(ctx.Request) : found.Headers;
+        var requested = Multipart.ChecksumAlgorithmOf(ctx.Request.Header("x-amz-checksum-algorithm"));
         var content = ctx.Engine.OpenContent(found) ?? throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
         PutObjectResult result;
+        Checksum? checksum;
         await using (content)
         {
             await using var draft = ctx.Engine.CreateDraft();
-            await draft.WriteFromAsync(content, ctx.Aborted);
-            // A copy of a multipart object is one part now: its composite checksum no longer describes it.
-            var command = new PutObjectCommand(bucketName, key, headers, found.PartsCount > 0 ? null : found.Checksum, conditions);
+            var summed = ChecksumToCompute(requested, found.Checksum) is { } algorithm ? new ChecksummingStream(content, algorithm) : null;
+            await using (summed)
+            {
+                await draft.WriteFromAsync(summed ?? content, ctx.Aborted);
+                checksum = summed is null ? found.Checksum : new Checksum(PayloadChecksum.Name(summed.Algorithm), summed.ComputeBase64());
+            }
+            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 
@@ -49,8 +56,25 @@ internal static class CopyObject
         await xml.WriteStartElementAsync(null, "CopyObjectResult", S3Xml.Namespace);
         await xml.ElementAsync("LastModified", S3Xml.Timestamp(result.LastModified));
         await xml.ElementAsync("ETag", result.ETag);
+        if (checksum is not null)
+        {
+            await xml.ElementAsync("Checksum" + checksum.Algorithm, checksum.Value);
+            await xml.ElementAsync("ChecksumType", checksum.Type);
+        }
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
+    }
+
+    /// <summary>
+    /// The algorithm S3 computes while copying: the one x-amz-checksum-algorithm asks for, or the source's own when
+    /// its value is a multipart composite (the copy is one part, which a composite no longer describes); null when
+    /// the source's full-object checksum, if any, is kept as it is.
+    /// </summary>
+    private static ChecksumAlgorithm? ChecksumToCompute(ChecksumAlgorithm? requested, Checksum? source)
+    {
+        if (requested is not null) return requested;
+        if (source is { Type: Checksum.Composite } && PayloadChecksum.TryParseName(source.Algorithm, out var algorithm)) return algorithm;
+        return null;
     }
 
     /// <summary>

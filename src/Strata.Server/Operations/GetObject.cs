@@ -36,7 +36,9 @@ internal static class GetObject
                 case PreconditionOutcome.PreconditionFailed:
                     throw Unmet(StrataError.PreconditionFailed, found);
             }
-            var range = partNumber is { } n ? PartRange(ctx, found, n) : ByteRange.Parse(ctx.Request.Headers.Range, found.Size);
+            Checksum? partChecksum = null;
+            var range = partNumber is { } n ? PartRange(ctx, found, n, out partChecksum) : ByteRange.Parse(ctx.Request.Headers.Range, found.Size);
+            var checksumMode = string.Equals(ctx.Request.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase);
             var content = isHead ? Stream.Null : ctx.Engine.OpenContent(found);
             if (content is null && attempt < 3) continue;
             if (content is null) throw S3Fail.Exception(StrataError.InternalError, "object content vanished");
@@ -52,10 +54,12 @@ internal static class GetObject
                 else
                 {
                     ctx.Response.ContentLength = found.Size;
-                    if (string.Equals(ctx.Request.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
-                    {
-                        ObjectResponse.WriteChecksum(ctx.Response, found.Checksum);
-                    }
+                }
+                // S3 sends the checksum of what it sends: the whole object's, or with ?partNumber=N that part's
+                // (with the object's type); a byte range has none.
+                if (checksumMode && found.Checksum is { } checksum && (partNumber is not null ? partChecksum is not null : range is null))
+                {
+                    ObjectResponse.WriteChecksum(ctx.Response, partNumber is null || found.PartsCount == 0 ? checksum : partChecksum, checksum.Type);
                 }
                 if (isHead) return;
                 await ObjectResponse.CopyAsync(content, ctx.Response, range?.First ?? 0, range?.Length ?? found.Size, ctx.Aborted);
@@ -71,7 +75,7 @@ internal static class GetObject
     };
 
     /// <summary>GET ?partNumber=N: that part's bytes, with the object's part count (1 for an object not uploaded in parts).</summary>
-    private static ByteRange? PartRange(S3Context ctx, ObjectVersion version, int partNumber)
+    private static ByteRange? PartRange(S3Context ctx, ObjectVersion version, int partNumber, out Checksum? checksum)
     {
         var parts = ctx.Engine.ObjectParts(version);
         if (version.PartsCount > 0) ctx.Response.Headers["x-amz-mp-parts-count"] = version.PartsCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -81,6 +85,7 @@ internal static class GetObject
             throw S3Fail.Exception(StrataError.InvalidPart, $"The requested part number is not satisfiable: the object has {parts.Count} part(s).");
         }
         var part = parts[partNumber - 1];
+        checksum = part.Checksum;
         if (part.Size == 0) return null; // an empty object has no byte range to name
         return new ByteRange(part.Offset, part.Offset + part.Size - 1);
     }

@@ -16,8 +16,14 @@ internal static class Multipart
         var bucket = ctx.S3.RequireBucket();
         var key = ctx.S3.RequireKey();
         var algorithm = ChecksumAlgorithmOf(ctx.Request.Header("x-amz-checksum-algorithm"));
-        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithm);
-        if (algorithm is not null) ctx.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
+        var type = MultipartChecksum.TypeFor(algorithm, ctx.Request.Header("x-amz-checksum-type"));
+        var algorithmName = algorithm is { } a ? PayloadChecksum.Name(a) : null;
+        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type);
+        if (algorithmName is not null)
+        {
+            ctx.Response.Headers["x-amz-checksum-algorithm"] = algorithmName;
+            ctx.Response.Headers["x-amz-checksum-type"] = type;
+        }
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "InitiateMultipartUploadResult", S3Xml.Namespace);
@@ -28,13 +34,10 @@ internal static class Multipart
         await xml.WriteEndDocumentAsync();
     }
 
-    private static string? ChecksumAlgorithmOf(string? header)
+    internal static ChecksumAlgorithm? ChecksumAlgorithmOf(string? header)
     {
         if (header is null) return null;
-        foreach (var algorithm in PayloadChecksum.All)
-        {
-            if (string.Equals(PayloadChecksum.Name(algorithm), header, StringComparison.OrdinalIgnoreCase)) return PayloadChecksum.Name(algorithm);
-        }
+        if (PayloadChecksum.TryParseName(header, out var algorithm)) return algorithm;
         throw S3Fail.Exception(StrataError.InvalidRequest, "Checksum algorithm provided is unsupported.");
     }
 
@@ -57,12 +60,18 @@ internal static class Multipart
         if (length is null) S3Fail.With(StrataError.MissingContentLength);
         if (length > MultipartLimits.MaxPartSize) S3Fail.With(StrataError.EntityTooLarge);
         var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
-        ctx.Engine.GetUpload(bucket, key, uploadId); // NoSuchUpload before the body is read
+        var upload = ctx.Engine.GetUpload(bucket, key, uploadId); // NoSuchUpload before the body is read
 
         await using var draft = ctx.Engine.CreateDraft();
         await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted, PutObject.BodyPace);
         if (draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
+        // S3: an upload created with a checksum algorithm takes parts checksummed with that algorithm only.
+        if (checksum is not null && upload.ChecksumAlgorithm is { } expected && checksum.Algorithm != expected)
+        {
+            S3Fail.With(StrataError.InvalidRequest,
+                $"Checksum Type mismatch occurred, expected checksum Type: {expected.ToLowerInvariant()}, actual checksum Type: {checksum.Algorithm.ToLowerInvariant()}");
+        }
         var part = await ctx.Engine.UploadPartAsync(bucket, key, uploadId, partNumber, draft, expectedMd5, checksum, ctx.Aborted);
         ctx.Response.Headers.ETag = part.ETag;
         ObjectResponse.WriteChecksum(ctx.Response, checksum);
@@ -74,7 +83,7 @@ internal static class Multipart
         var key = ctx.S3.RequireKey();
         var partNumber = PartNumber(ctx.S3.QueryValue("partNumber"));
         var uploadId = ctx.S3.QueryValue("uploadId")!;
-        ctx.Engine.GetUpload(bucket, key, uploadId);
+        var upload = ctx.Engine.GetUpload(bucket, key, uploadId);
         var (sourceBucket, found) = CopyObject.FindSource(ctx, out var source);
         var (first, count) = SourceRange(ctx.Request.Header("x-amz-copy-source-range"), found.Size);
         if (count > MultipartLimits.MaxPartSize) S3Fail.With(StrataError.EntityTooLarge);
@@ -85,8 +94,16 @@ internal static class Multipart
         {
             if (first > 0) content.Seek(first, SeekOrigin.Begin);
             await using var draft = ctx.Engine.CreateDraft();
-            await draft.WriteFromAsync(new BoundedStream(content, count), ctx.Aborted);
-            part = await ctx.Engine.UploadPartAsync(bucket, key, uploadId, partNumber, draft, expectedMd5: null, checksum: null, ctx.Aborted);
+            // S3 computes the part's checksum of the upload's algorithm from the copied bytes.
+            Stream input = new BoundedStream(content, count);
+            ChecksummingStream? summed = null;
+            if (PayloadChecksum.TryParseName(upload.ChecksumAlgorithm, out var algorithm)) input = summed = new ChecksummingStream(input, algorithm);
+            await using (input)
+            {
+                await draft.WriteFromAsync(input, ctx.Aborted);
+                var checksum = summed is null ? null : new Checksum(PayloadChecksum.Name(summed.Algorithm), summed.ComputeBase64());
+                part = await ctx.Engine.UploadPartAsync(bucket, key, uploadId, partNumber, draft, expectedMd5: null, checksum, ctx.Aborted);
+            }
         }
         CopyObject.WriteSourceVersion(ctx, sourceBucket, found);
         await using var xml = S3Xml.CreateWriter(ctx.Response);
@@ -94,6 +111,7 @@ internal static class Multipart
         await xml.WriteStartElementAsync(null, "CopyPartResult", S3Xml.Namespace);
         await xml.ElementAsync("LastModified", S3Xml.Timestamp(part.LastModified));
         await xml.ElementAsync("ETag", part.ETag);
+        if (part.Checksum is { } partChecksum) await xml.ElementAsync("Checksum" + partChecksum.Algorithm, partChecksum.Value);
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
     }
@@ -123,7 +141,8 @@ internal static class Multipart
         if (ctx.Request.ContentLength > S3Xml.MaxRequestBytes) S3Fail.With(StrataError.MalformedXML);
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         var parts = await CompleteRequestReader.ReadAsync(ctx.Caller.Payload);
-        var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, CompositeChecksum, conditions);
+        var rule = new ChecksumRule(MultipartChecksum.Compose, ExpectedChecksum(ctx.Request), ctx.Request.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant());
+        var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, rule, conditions);
 
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
         if (result.Put.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.Put.VersionId.Value;
@@ -134,23 +153,23 @@ internal static class Multipart
         await xml.ElementAsync("Bucket", bucket.Value);
         await xml.ElementAsync("Key", key.Value);
         await xml.ElementAsync("ETag", result.Put.ETag);
-        if (result.Checksum is { } checksum) await xml.ElementAsync("Checksum" + checksum.Algorithm, checksum.Value);
+        if (result.Checksum is { } checksum)
+        {
+            await xml.ElementAsync("Checksum" + checksum.Algorithm, checksum.Value);
+            await xml.ElementAsync("ChecksumType", checksum.Type);
+        }
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
     }
 
-    /// <summary>S3's composite checksum: the checksum of the parts' concatenated binary checksums, then "-<count>".</summary>
-    private static string? CompositeChecksum(string algorithmName, IReadOnlyList<string> partChecksums)
+    /// <summary>CompleteMultipartUpload's x-amz-checksum-* header: the checksum the client expects of the whole object.</summary>
+    private static Checksum? ExpectedChecksum(Microsoft.AspNetCore.Http.HttpRequest request)
     {
-        var algorithm = Array.Find(PayloadChecksum.All, a => PayloadChecksum.Name(a) == algorithmName);
-        using var composite = new PayloadChecksum(algorithm);
-        Span<byte> digest = stackalloc byte[32];
-        foreach (var value in partChecksums)
+        foreach (var algorithm in PayloadChecksum.All)
         {
-            if (!Convert.TryFromBase64String(value, digest, out var written)) return null;
-            composite.Append(digest[..written]);
+            if (request.Header(PayloadChecksum.HeaderName(algorithm)) is { } value) return new Checksum(PayloadChecksum.Name(algorithm), value.Trim());
         }
-        return composite.ComputeBase64() + "-" + partChecksums.Count.ToString(CultureInfo.InvariantCulture);
+        return null;
     }
 
     public static async Task AbortAsync(S3Context ctx)

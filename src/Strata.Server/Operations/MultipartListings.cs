@@ -38,6 +38,7 @@ internal static class MultipartListings
         await xml.ElementAsync("MaxParts", maxParts.ToString(CultureInfo.InvariantCulture));
         await xml.ElementAsync("IsTruncated", truncated ? "true" : "false");
         if (upload.ChecksumAlgorithm is not null) await xml.ElementAsync("ChecksumAlgorithm", upload.ChecksumAlgorithm);
+        if (upload.ChecksumType is not null) await xml.ElementAsync("ChecksumType", upload.ChecksumType);
         foreach (var part in parts)
         {
             await xml.WriteStartElementAsync(null, "Part", null);

@@ -42,9 +42,12 @@ internal static class ObjectResponse
         if (bucket.Versioning != VersioningState.Unversioned || !versionId.IsNull) response.Headers["x-amz-version-id"] = versionId.Value;
     }
 
-    public static void WriteChecksum(HttpResponse response, Checksum? checksum)
+    /// <param name="type">The ChecksumType to send with it (GET, HEAD, PutObject), or null where S3 sends none (UploadPart).</param>
+    public static void WriteChecksum(HttpResponse response, Checksum? checksum, string? type = null)
     {
-        if (checksum is not null) response.Headers["x-amz-checksum-" + checksum.Algorithm.ToLowerInvariant()] = checksum.Value;
+        if (checksum is null) return;
+        response.Headers["x-amz-checksum-" + checksum.Algorithm.ToLowerInvariant()] = checksum.Value;
+        if (type is not null) response.Headers["x-amz-checksum-type"] = type;
     }
 
     /// <summary>Copies a byte range of the content to the response in pooled chunks.</summary>

@@ -39,7 +39,7 @@ internal static class PutObject
         ctx.Response.Headers.ETag = result.ETag;
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
         if (result.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
-        ObjectResponse.WriteChecksum(ctx.Response, checksum);
+        ObjectResponse.WriteChecksum(ctx.Response, checksum, checksum?.Type);
     }
 
     /// <summary>Content-MD5 must be the base64 of 16 bytes (InvalidDigest); it is compared with the body's MD5 (BadDigest).</summary>

@@ -124,7 +124,7 @@ internal sealed class S3Request
     [
         "policyStatus", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
-        "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select", "attributes",
+        "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select",
     ];
 
     /// <summary>Any query parameter other than presigning's X-Amz-* and the SDKs' x-id names a subresource.</summary>
@@ -176,6 +176,7 @@ internal sealed class S3Request
                 _ => S3Operation.Unsupported,
             };
         }
+        if (hasKey && query.ContainsKey("attributes")) return method == "GET" ? S3Operation.GetObjectAttributes : S3Operation.Unsupported;
         foreach (var name in UnsupportedSubresources)
         {
             if (query.ContainsKey(name)) return S3Operation.Unsupported;

@@ -2,10 +2,15 @@ using System.Globalization;
 using System.Xml;
 using Strata.Core;
 using Strata.Engine.Multipart;
+using Strata.Engine.Objects;
+using Strata.Server.Body;
 
 namespace Strata.Server.Xml;
 
-/// <summary>Reads &lt;CompleteMultipartUpload&gt;&lt;Part&gt;&lt;PartNumber/&gt;&lt;ETag/&gt;&lt;/Part&gt;…; S3 wants parts in ascending order.</summary>
+/// <summary>
+/// Reads &lt;CompleteMultipartUpload&gt;&lt;Part&gt;&lt;PartNumber/&gt;&lt;ETag/&gt;&lt;ChecksumCRC32/&gt;…&lt;/Part&gt;…;
+/// S3 wants parts in ascending order.
+/// </summary>
 internal static class CompleteRequestReader
 {
     public static async Task<List<CompletedPart>> ReadAsync(Stream body)
@@ -26,6 +31,7 @@ internal static class CompleteRequestReader
                 }
                 int? number = null;
                 string? etag = null;
+                Checksum? checksum = null;
                 await xml.ReadAsync();
                 while (await xml.MoveToContentAsync() == XmlNodeType.Element)
                 {
@@ -37,6 +43,10 @@ internal static class CompleteRequestReader
                             break;
                         case "ETag":
                             etag = await xml.ReadElementContentAsStringAsync();
+                            break;
+                        case var name when name.StartsWith("Checksum", StringComparison.Ordinal)
+                            && PayloadChecksum.TryParseName(name["Checksum".Length..], out var algorithm):
+                            checksum = new Checksum(PayloadChecksum.Name(algorithm), (await xml.ReadElementContentAsStringAsync()).Trim());
                             break;
                         default:
                             await xml.SkipAsync();
@@ -51,8 +61,8 @@ internal static class CompleteRequestReader
                 }
                 // S3: a part number listed twice in a row names the part by its later entry (a client that
                 // uploaded a part again lists both answers; the later ETag is the part that counts).
-                if (parts.Count > 0 && number == parts[^1].PartNumber) parts[^1] = new CompletedPart(number.Value, etag);
-                else parts.Add(new CompletedPart(number.Value, etag));
+                if (parts.Count > 0 && number == parts[^1].PartNumber) parts[^1] = new CompletedPart(number.Value, etag, checksum);
+                else parts.Add(new CompletedPart(number.Value, etag, checksum));
                 if (parts.Count > MultipartLimits.MaxPartNumber) throw S3Fail.Exception(StrataError.MalformedXML);
             }
         }

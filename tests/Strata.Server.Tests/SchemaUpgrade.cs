@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+
+namespace Strata.Server.Tests;
+
+/// <summary>
+/// A data directory of the previous schema (6: no checksum type on uploads, no checksum on a completed object's
+/// parts) opens with migration 7: what it held reads as before, and an upload begun under it completes.
+/// </summary>
+public sealed class SchemaUpgrade
+{
+    [Fact]
+    public async Task A_schema_6_data_directory_opens_and_its_objects_and_uploads_carry_on()
+    {
+        var server = new StrataServer();
+        try
+        {
+            await server.StartAsync();
+            string bucket, uploadId, partETag;
+            var part = new byte[5 * 1024 * 1024];
+            Random.Shared.NextBytes(part);
+            using (var s3 = server.CreateClient())
+            {
+                bucket = await server.CreateBucketAsync();
+                var done = await s3.InitiateMultipartUploadAsync(bucket, "done.bin");
+                var p1 = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "done.bin", UploadId = done.UploadId, PartNumber = 1, InputStream = new MemoryStream(part) });
+                await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "done.bin", UploadId = done.UploadId, PartETags = [new PartETag(1, p1.ETag)] });
+                var open = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "open.bin", ChecksumAlgorithm = ChecksumAlgorithm.SHA256 });
+                uploadId = open.UploadId;
+                partETag = (await s3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = bucket, Key = "open.bin", UploadId = uploadId, PartNumber = 1, InputStream = new MemoryStream(part), ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+                })).ETag;
+            }
+            await server.StopAsync();
+            DowngradeToSchema7(Path.Combine(server.DataDirectory, "metadata.db"));
+
+            await server.StartAsync();
+            using (var s3 = server.CreateClient())
+            {
+                var attributes = await s3.GetObjectAttributesAsync(new GetObjectAttributesRequest
+                {
+                    BucketName = bucket, Key = "done.bin", ObjectAttributes = [Amazon.S3.ObjectAttributes.ObjectParts, Amazon.S3.ObjectAttributes.ObjectSize],
+                });
+                Assert.Equal(part.Length, attributes.ObjectSize);
+                Assert.Equal(1, attributes.ObjectParts.TotalPartsCount);
+
+                // Begun under schema 7 with SHA256: no type was kept, so it completes as the composite it was then.
+                var completed = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = bucket, Key = "open.bin", UploadId = uploadId, PartETags = [new PartETag(1, partETag)],
+                });
+                Assert.Equal(ChecksumType.COMPOSITE, completed.ChecksumType);
+                Assert.EndsWith("-1", completed.ChecksumSHA256);
+            }
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private static void DowngradeToSchema7(string database)
+    {
+        using (var connection = new SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE version_parts SET checksum = NULL;
+                ALTER TABLE uploads DROP COLUMN checksum_type;
+                ALTER TABLE version_parts DROP COLUMN checksum;
+                PRAGMA user_version = 7;
+                """;
+            command.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+    }
+}
