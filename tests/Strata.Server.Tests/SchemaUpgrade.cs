@@ -3,13 +3,13 @@ using Microsoft.Data.Sqlite;
 namespace Strata.Server.Tests;
 
 /// <summary>
-/// A data directory of the previous schema (6: no checksum type on uploads, no checksum on a completed object's
+/// A data directory of the previous schema (7: no checksum type on uploads, no checksum on a completed object's
 /// parts) opens with migration 7: what it held reads as before, and an upload begun under it completes.
 /// </summary>
 public sealed class SchemaUpgrade
 {
     [Fact]
-    public async Task A_schema_6_data_directory_opens_and_its_objects_and_uploads_carry_on()
+    public async Task A_schema_7_data_directory_opens_and_its_objects_and_uploads_carry_on()
     {
         var server = new StrataServer();
         try
