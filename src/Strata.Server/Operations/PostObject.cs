@@ -96,7 +96,7 @@ internal static class PostObject
         return new ObjectHeaders(entries);
     }
 
-    /// <summary>The form's one x-amz-checksum-* field, checked for form; the file's bytes are checked against it.</summary>
+    /// <summary>The form's one x-amz-checksum-* field; the file's bytes are checked against it (BadDigest, malformed or wrong, as on PUT).</summary>
     private static (ChecksumAlgorithm? Algorithm, string? Value) ChecksumField(Dictionary<string, string> fields)
     {
         ChecksumAlgorithm? found = null;
@@ -107,10 +107,6 @@ internal static class PostObject
             if (found is not null)
             {
                 throw S3Fail.Exception(StrataError.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
-            }
-            if (!PayloadChecksum.IsWellFormed(algorithm, text))
-            {
-                throw S3Fail.Exception(StrataError.InvalidRequest, $"Value for {PayloadChecksum.HeaderName(algorithm)} header is invalid.");
             }
             (found, value) = (algorithm, text);
         }
