@@ -25,6 +25,7 @@ public sealed class ServeRefusals : IDisposable
     [InlineData("--listen", "example.com:9000", "with an IP address (or localhost)")]
     [InlineData("--tls-cert", "cert.pem", "--tls-cert and --tls-key go together")]
     [InlineData("--max-connections", "0", "--max-connections")]
+    [InlineData("--sigv2", "yes", "--sigv2 (STRATA_SIGV2) must be on or off; got 'yes'")]
     public async Task A_malformed_setting_exits_2_before_the_directory_is_made(string option, string value, string message)
     {
         var result = await ServeAsync(["--tls", option, value]);
