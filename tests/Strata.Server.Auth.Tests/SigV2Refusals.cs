@@ -122,6 +122,21 @@ public sealed class SigV2Refusals
         Refused(StrataError.SignatureDoesNotMatch, otherVersion);
     }
 
+    [Theory]
+    [InlineData("PUT", "/dbg", "/dbg/")] // botocore's authPath for a bucket alone (CreateBucket)
+    [InlineData("GET", "/dbg?versioning", "/dbg/?versioning")] // botocore 1.43
+    [InlineData("GET", "/dbg?versioning", "/dbg?versioning?versioning")] // botocore 1.29, Debian 12
+    [InlineData("GET", "/dbg?list-type=2&prefix=a", "/dbg?list-type=2")] // botocore 1.29: ListObjectsV2
+    public void The_resource_forms_botocore_signs_are_accepted(string method, string target, string resource)
+    {
+        var request = Http.Request(method, target, [("Host", "127.0.0.1:9000"), ("Date", NowText), ("Authorization", Authorization($"{method}\n\n\n{NowText}\n{resource}"))]);
+        Assert.Equal(AwsExample.AccessKeyId, Authenticator().Authenticate(request).AccessKeyId);
+    }
+
+    [Fact]
+    public void A_trailing_slash_is_not_accepted_for_an_object() =>
+        Refused(StrataError.SignatureDoesNotMatch, Get("/dbg/a.jpg", Authorization($"GET\n\n\n{NowText}\n/dbg/a.jpg/"), ("Date", NowText)));
+
     [Fact]
     public void A_virtual_hosted_request_signs_its_bucket_from_the_host()
     {

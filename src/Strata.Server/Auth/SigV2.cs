@@ -103,11 +103,38 @@ internal static class SigV2
     /// (still percent-encoded), then "?" and the signed sub-resources sorted by name, each name=value with its value
     /// percent-decoded, joined by '&amp;'.
     /// </summary>
-    public static string CanonicalizedResource(string? virtualHostBucket, string rawPath, string rawQuery)
+    public static string CanonicalizedResource(string? virtualHostBucket, string rawPath, string rawQuery) =>
+        ResourcePath(virtualHostBucket, rawPath) + SubResourceSuffix(rawQuery);
+
+    /// <summary>
+    /// <see cref="CanonicalizedResource"/> first, then the forms botocore signs for the same request, which a server
+    /// must accept to serve boto3 and awscli v1: a request for a bucket alone signed as "/bucket/" (botocore's
+    /// authPath, also for path-style "/bucket"); and, in botocore 1.29 (boto3 1.26, Debian 12's python3-boto3), the operation's
+    /// literal query kept in the path before the sub-resources are appended again ("/bucket?versioning?versioning").
+    /// Each still signs the method, path and sub-resources.
+    /// </summary>
+    public static IEnumerable<string> CanonicalizedResources(string? virtualHostBucket, string rawPath, string rawQuery)
     {
-        var text = new StringBuilder();
-        if (virtualHostBucket is not null) text.Append('/').Append(virtualHostBucket);
-        text.Append(rawPath.Length == 0 ? "/" : rawPath);
+        var path = ResourcePath(virtualHostBucket, rawPath);
+        var suffix = SubResourceSuffix(rawQuery);
+        yield return path + suffix;
+        var bucketOnly = path.Length > 1 && path.IndexOf('/', 1) < 0;
+        if (bucketOnly) yield return path + "/" + suffix;
+        if (rawQuery.Length > 0)
+        {
+            var ampersand = rawQuery.IndexOf('&');
+            yield return path + "?" + (ampersand < 0 ? rawQuery : rawQuery[..ampersand]) + suffix;
+        }
+    }
+
+    private static string ResourcePath(string? virtualHostBucket, string rawPath)
+    {
+        var path = rawPath.Length == 0 ? "/" : rawPath;
+        return virtualHostBucket is null ? path : "/" + virtualHostBucket + path;
+    }
+
+    private static string SubResourceSuffix(string rawQuery)
+    {
         List<(string Name, string? Value)>? signed = null;
         foreach (var range in rawQuery.AsSpan().Split('&'))
         {
@@ -117,9 +144,10 @@ internal static class SigV2
             if (!SubResources.Contains(name)) continue;
             (signed ??= []).Add((name, equals < 0 ? null : Uri.UnescapeDataString(part[(equals + 1)..].ToString())));
         }
-        if (signed is null) return text.ToString();
+        if (signed is null) return "";
         // Stable by name, as botocore sorts; a repeated name keeps its order in the query.
         var ordered = signed.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var text = new StringBuilder();
         for (var i = 0; i < ordered.Count; i++)
         {
             text.Append(i == 0 ? '?' : '&').Append(ordered[i].Name);

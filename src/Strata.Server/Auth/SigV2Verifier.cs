@@ -44,7 +44,6 @@ internal sealed class SigV2Verifier(Credentials credentials, TimeProvider time, 
         Common(request);
 
         var amzHeaders = SigV2.CanonicalizedAmzHeaders(AmzHeaders(request, fromQuery: false));
-        var resource = SigV2.CanonicalizedResource(VirtualHostBucket(request), rawPath, rawQuery);
         var contentMd5 = headers.ContentMD5.ToString().Trim();
         var contentType = headers.ContentType.ToString().Trim();
         // S3: with x-amz-date the Date line is empty (x-amz-date is signed among the x-amz-* headers). botocore and
@@ -52,11 +51,14 @@ internal sealed class SigV2Verifier(Credentials credentials, TimeProvider time, 
         var dateHeader = headers.Date.ToString().Trim();
         string[] dateLines = amzDate.Count > 0 && dateHeader.Length > 0 ? ["", dateHeader] : [amzDate.Count > 0 ? "" : dateHeader];
         string? shown = null;
-        foreach (var dateLine in dateLines)
+        foreach (var resource in SigV2.CanonicalizedResources(VirtualHostBucket(request), rawPath, rawQuery))
         {
-            var stringToSign = SigV2.StringToSign(request.Method, contentMd5, contentType, dateLine, amzHeaders, resource);
-            if (SigV2.Verify(secret, stringToSign, signature)) return RequestAuthenticator.Accept(request, accessKeyId, PayloadMode.Unsigned, default, chain: null);
-            shown ??= stringToSign;
+            foreach (var dateLine in dateLines)
+            {
+                var stringToSign = SigV2.StringToSign(request.Method, contentMd5, contentType, dateLine, amzHeaders, resource);
+                if (SigV2.Verify(secret, stringToSign, signature)) return RequestAuthenticator.Accept(request, accessKeyId, PayloadMode.Unsigned, default, chain: null);
+                shown ??= stringToSign;
+            }
         }
         throw Mismatch(accessKeyId, shown!, signature);
     }
@@ -94,10 +96,14 @@ internal sealed class SigV2Verifier(Credentials credentials, TimeProvider time, 
         var contentMd5 = FirstOf(headers.ContentMD5.ToString(), query["content-md5"].ToString());
         var contentType = FirstOf(headers.ContentType.ToString(), query["content-type"].ToString());
         var amzHeaders = SigV2.CanonicalizedAmzHeaders(AmzHeaders(request, fromQuery: true));
-        var resource = SigV2.CanonicalizedResource(VirtualHostBucket(request), rawPath, rawQuery);
-        var stringToSign = SigV2.StringToSign(request.Method, contentMd5, contentType, expiresText, amzHeaders, resource);
-        if (!SigV2.Verify(secret, stringToSign, signature)) throw Mismatch(accessKeyId, stringToSign, signature);
-        return RequestAuthenticator.Accept(request, accessKeyId, PayloadMode.Unsigned, default, chain: null);
+        string? shown = null;
+        foreach (var resource in SigV2.CanonicalizedResources(VirtualHostBucket(request), rawPath, rawQuery))
+        {
+            var stringToSign = SigV2.StringToSign(request.Method, contentMd5, contentType, expiresText, amzHeaders, resource);
+            if (SigV2.Verify(secret, stringToSign, signature)) return RequestAuthenticator.Accept(request, accessKeyId, PayloadMode.Unsigned, default, chain: null);
+            shown ??= stringToSign;
+        }
+        throw Mismatch(accessKeyId, shown!, signature);
     }
 
     private void RefuseWhenTurnedOff()
