@@ -185,6 +185,34 @@ public sealed class SignatureV2TurnedOff(SignatureV2TurnedOff.Server server) : I
     }
 }
 
+/// <summary>HTTPS-only rules hold for SigV2 as for SigV4: MFA Delete works over HTTPS with a SigV2 signature.</summary>
+public sealed class SignatureV2OverHttps(StrataTlsServer server) : IClassFixture<StrataTlsServer>
+{
+    [Fact]
+    public async Task A_version_is_destroyed_with_an_mfa_code_and_not_without_one()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync(versioning: true);
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled, EnableMfaDelete = true },
+            MfaCodes = await server.FreshMfaCodeAsync(),
+        });
+        var v1 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "one" });
+        var v2 = new SigV2Client(server, StrataServer.AccessKey, StrataServer.SecretKey);
+        var target = $"/{bucket}/k?versionId={Uri.EscapeDataString(v1.VersionId)}";
+
+        await SignatureV2.AssertErrorAsync(await v2.SendAsync(HttpMethod.Delete, target), HttpStatusCode.Forbidden, "AccessDenied");
+        Assert.Equal("one", await Buckets.ReadAsync(s3, bucket, "k", v1.VersionId));
+
+        var code = await server.FreshMfaCodeAsync();
+        var deleted = await v2.SendAsync(HttpMethod.Delete, target, amzHeaders: [("x-amz-mfa", $"{code.SerialNumber} {code.AuthenticationValue}")]);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Empty((await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions ?? []);
+    }
+}
+
 /// <summary>A SigV2 signer written from S3's documentation, independent of the server's code.</summary>
 internal sealed class SigV2Client(StrataServer server, string accessKey, string secret)
 {
@@ -198,7 +226,8 @@ internal sealed class SigV2Client(StrataServer server, string accessKey, string 
         var dateText = date.ToString("r", CultureInfo.InvariantCulture);
         var amz = string.Concat(amzHeaders.OrderBy(h => h.Item1, StringComparer.Ordinal).Select(h => $"{h.Item1}:{h.Item2}\n"));
         var path = pathAndQuery.Split('?')[0];
-        var query = pathAndQuery.Contains('?') ? pathAndQuery[pathAndQuery.IndexOf('?')..] : "";
+        // Sub-resource values are signed decoded (S3: "When signing, you do not encode these values").
+        var query = pathAndQuery.Contains('?') ? Uri.UnescapeDataString(pathAndQuery[pathAndQuery.IndexOf('?')..]) : "";
         var stringToSign = $"{method.Method}\n{contentMd5}\n{contentType}\n{dateText}\n{amz}{path}{query}";
         return new Signed(method, pathAndQuery, dateText, $"AWS {accessKey}:{Hmac(stringToSign)}", body, contentType, contentMd5, amzHeaders);
     }
@@ -209,7 +238,7 @@ internal sealed class SigV2Client(StrataServer server, string accessKey, string 
 
     public async Task<HttpResponseMessage> SendSignedAsync(Signed signed)
     {
-        using var http = new HttpClient { BaseAddress = server.Endpoint };
+        using var http = new HttpClient(server.CreateHandler()) { BaseAddress = server.Endpoint };
         using var request = new HttpRequestMessage(signed.Method, signed.PathAndQuery);
         request.Headers.TryAddWithoutValidation("Date", signed.Date);
         request.Headers.TryAddWithoutValidation("Authorization", signed.Authorization);
