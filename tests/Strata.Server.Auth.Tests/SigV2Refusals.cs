@@ -152,6 +152,46 @@ public sealed class SigV2Refusals
             [("Host", "127.0.0.1"), ("Date", NowText), ("Content-MD5", md5), ("Authorization", Authorization($"PUT\n{md5}\n\n{NowText}\n/media/a.jpg"))]));
 
     [Fact]
+    public void One_changed_character_in_any_signed_part_is_never_accepted()
+    {
+        const string target = "/media/photos/a.jpg?versionId=3L4k&acl";
+        const string contentType = "image/jpeg";
+        const string meta = "ada";
+        var signature = Sign($"PUT\n\n{contentType}\n{NowText}\nx-amz-meta-author:{meta}\n/media/photos/a.jpg?acl&versionId=3L4k");
+        HttpRequest Put(string t, string type, string date, string author, string sig) => Http.Request("PUT", t,
+            [("Host", "127.0.0.1"), ("Date", date), ("Content-Type", type), ("x-amz-meta-author", author), ("Authorization", $"AWS {AwsExample.AccessKeyId}:{sig}")]);
+        Assert.Equal(AwsExample.AccessKeyId, Authenticator().Authenticate(Put(target, contentType, NowText, meta, signature)).AccessKeyId);
+
+        static IEnumerable<string> Mutations(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var replacement = text[i] == 'A' ? 'B' : text[i] == '/' ? '+' : 'A';
+                yield return text[..i] + replacement + text[(i + 1)..];
+            }
+        }
+        var accepted = new List<string>();
+        void MustRefuse(string what, HttpRequest request)
+        {
+            try
+            {
+                Authenticator().Authenticate(request);
+                accepted.Add(what);
+            }
+            catch (StrataException)
+            {
+            }
+        }
+        // A request target always starts with '/': the mutations begin after it.
+        foreach (var t in Mutations(target).Skip(1)) MustRefuse(t, Put(t, contentType, NowText, meta, signature));
+        foreach (var type in Mutations(contentType)) MustRefuse(type, Put(target, type, NowText, meta, signature));
+        foreach (var date in Mutations(NowText)) MustRefuse(date, Put(target, contentType, date, meta, signature));
+        foreach (var author in Mutations(meta)) MustRefuse(author, Put(target, contentType, NowText, author, signature));
+        foreach (var sig in Mutations(signature)) MustRefuse(sig, Put(target, contentType, NowText, meta, sig));
+        Assert.Empty(accepted);
+    }
+
+    [Fact]
     public void A_presigned_url_missing_its_expiry_is_access_denied() =>
         Refused(StrataError.AccessDenied, Http.Request("GET", $"/media/a.jpg?AWSAccessKeyId={AwsExample.AccessKeyId}&Signature=abc", [("Host", "127.0.0.1")]));
 

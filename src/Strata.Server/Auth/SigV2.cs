@@ -45,14 +45,25 @@ internal static class SigV2
         return Convert.ToBase64String(mac);
     }
 
-    /// <summary>Whether <paramref name="claimedBase64"/> is the signature of <paramref name="text"/>, compared in constant time.</summary>
+    /// <summary>
+    /// Whether <paramref name="claimedBase64"/> is the signature of <paramref name="text"/>, compared in constant time
+    /// as base64 text: decoding the claim instead would accept other spellings of it (the last character's two unused
+    /// bits), so a changed character could still pass.
+    /// </summary>
     public static bool Verify(string secret, string text, string claimedBase64)
     {
-        Span<byte> claimed = stackalloc byte[SignatureLength + 3];
-        if (!Convert.TryFromBase64String(claimedBase64, claimed, out var written) || written != SignatureLength) return false;
-        Span<byte> computed = stackalloc byte[SignatureLength];
-        Compute(secret, text, computed);
-        return SigV4.SignaturesMatch(computed, claimed[..SignatureLength]);
+        Span<byte> mac = stackalloc byte[SignatureLength];
+        Compute(secret, text, mac);
+        Span<byte> computed = stackalloc byte[28]; // base64 of 20 bytes
+        if (!System.Buffers.Text.Base64.EncodeToUtf8(mac, computed, out _, out var written).Equals(System.Buffers.OperationStatus.Done)
+            || written != computed.Length)
+        {
+            return false;
+        }
+        Span<byte> claimed = stackalloc byte[computed.Length];
+        return claimedBase64.Length == computed.Length
+            && Encoding.ASCII.GetBytes(claimedBase64, claimed) == computed.Length
+            && SigV4.SignaturesMatch(computed, claimed);
     }
 
     private static void Compute(string secret, string text, Span<byte> destination) =>
