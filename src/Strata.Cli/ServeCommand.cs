@@ -6,7 +6,7 @@ namespace Strata.Cli;
 
 /// <summary>
 /// `strata serve`: settings come from the command line, then STRATA_* environment variables, then
-/// strata.json / appsettings.json in the working directory (keys Data, Listen, Region, Domain).
+/// strata.json / appsettings.json in the working directory (keys Data, Listen, Region, Domain, SigV2).
 /// </summary>
 internal static class ServeCommand
 {
@@ -21,9 +21,10 @@ internal static class ServeCommand
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for HTTPS (env STRATA_TLS_KEY)" };
         var accessLog = new Option<bool>("--access-log") { Description = "Print one line per S3 request: id, key id, method, path, operation, status, error code, bytes, time (env STRATA_ACCESS_LOG)" };
         var maxConnections = new Option<int?>("--max-connections") { Description = "Open connections accepted at once; more are closed at once (default 4096; env STRATA_MAX_CONNECTIONS)" };
+        var sigV2 = new Option<string?>("--sigv2") { Description = "Accept Signature Version 2 requests and presigned URLs: on or off (default on; env STRATA_SIGV2)" };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections,
+            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,6 +51,13 @@ internal static class ServeCommand
                 await Console.Error.WriteLineAsync("strata serve: --max-connections (STRATA_MAX_CONNECTIONS) must be a whole number, 1 or more.");
                 return CommandErrors.Usage;
             }
+            var sigV2Setting = parse.GetValue(sigV2) ?? config["SIGV2"] ?? "on";
+            if (sigV2Setting is not ("on" or "off"))
+            {
+                await Console.Error.WriteLineAsync($"strata serve: --sigv2 (STRATA_SIGV2) must be on or off; got '{sigV2Setting}'.");
+                return CommandErrors.Usage;
+            }
+            options.SigV2 = sigV2Setting == "on";
             StrataHost host;
             try
             {

@@ -25,6 +25,7 @@ public sealed class ServeRefusals : IDisposable
     [InlineData("--listen", "example.com:9000", "with an IP address (or localhost)")]
     [InlineData("--tls-cert", "cert.pem", "--tls-cert and --tls-key go together")]
     [InlineData("--max-connections", "0", "--max-connections")]
+    [InlineData("--sigv2", "yes", "--sigv2 (STRATA_SIGV2) must be on or off; got 'yes'")]
     public async Task A_malformed_setting_exits_2_before_the_directory_is_made(string option, string value, string message)
     {
         var result = await ServeAsync(["--tls", option, value]);
@@ -194,8 +195,35 @@ public sealed class ServeRefusals : IDisposable
         Assert.DoesNotContain("Exception", result.Stdout + result.Stderr);
     }
 
-    /// <summary>Starts `strata serve` on the test's data directory, waits for its serving line, stops it; returns what it printed.</summary>
-    private async Task<string> StartThenStopAsync(Dictionary<string, string> environment)
+    [Theory]
+    [InlineData("STRATA_SIGV2")]
+    [InlineData("strata.json")]
+    public async Task Sigv2_off_refuses_a_sigv2_url_with_a_message_naming_the_setting(string source)
+    {
+        Dictionary<string, string> environment = [];
+        if (source == "STRATA_SIGV2") environment["STRATA_SIGV2"] = "off";
+        else File.WriteAllText(Path.Combine(_root, "strata.json"), "{ \"SigV2\": \"off\" }\n");
+        string? body = null;
+        var status = HttpStatusCode.OK;
+
+        await StartThenStopAsync(environment, async endpoint =>
+        {
+            using var http = new HttpClient();
+            var response = await http.GetAsync(new Uri(endpoint, "/bucket/key?AWSAccessKeyId=AKID&Expires=4102444800&Signature=abc%3D"));
+            status = response.StatusCode;
+            body = await response.Content.ReadAsStringAsync();
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("<Code>InvalidRequest</Code>", body);
+        Assert.Contains("strata serve --sigv2 on", body);
+    }
+
+    /// <summary>
+    /// Starts `strata serve` on the test's data directory, waits for its serving line, runs <paramref name="whileServing"/>
+    /// with its endpoint, stops it; returns what it printed.
+    /// </summary>
+    private async Task<string> StartThenStopAsync(Dictionary<string, string> environment, Func<Uri, Task>? whileServing = null)
     {
         var start = new ProcessStartInfo(StrataCli.Binary)
         {
@@ -214,7 +242,10 @@ public sealed class ServeRefusals : IDisposable
             while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
             {
                 printed.AppendLine(line);
-                if (line.Contains("serving S3", StringComparison.Ordinal)) break;
+                if (!line.Contains("serving S3", StringComparison.Ordinal)) continue;
+                var at = line.IndexOf("http", StringComparison.Ordinal);
+                if (whileServing is not null) await whileServing(new Uri(line[at..line.IndexOf(' ', at)]));
+                break;
             }
         }
         finally

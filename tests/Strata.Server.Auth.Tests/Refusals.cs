@@ -70,10 +70,6 @@ public sealed class Refusals
         Refused(StrataError.AuthorizationHeaderMalformed, Get(AwsExample.Authorization("range;x-amz-content-sha256;x-amz-date", GetSignature)));
 
     [Fact]
-    public void Signature_version_2_is_not_supported() =>
-        Refused(StrataError.InvalidRequest, Get("AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg="));
-
-    [Fact]
     public void Spaces_after_the_commas_are_accepted() =>
         Assert.Equal(AwsExample.AccessKeyId, AwsExample.Authenticator().Authenticate(Get(
             $"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders={GetSignedHeaders}, Signature={GetSignature}")).AccessKeyId);

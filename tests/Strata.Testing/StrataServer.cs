@@ -31,6 +31,9 @@ public class StrataServer : IAsyncLifetime
     /// <summary>The region the server answers for.</summary>
     protected virtual string Region => "us-east-1";
 
+    /// <summary>Whether the server accepts Signature Version 2 (strata serve --sigv2).</summary>
+    protected virtual bool SigV2 => true;
+
     /// <summary>The server's clock; tests move it forward to reach the next MFA code.</summary>
     public ShiftableTime Time { get; } = new();
 
@@ -48,6 +51,7 @@ public class StrataServer : IAsyncLifetime
             RootSecretKey = SecretKey,
             Tls = Tls,
             Region = Region,
+            SigV2 = SigV2,
             Time = Time,
         }, console);
         StartOutput = console.ToString();

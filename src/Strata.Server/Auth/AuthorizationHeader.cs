@@ -13,7 +13,7 @@ internal readonly record struct AuthorizationHeader(string Credential, string Si
         var text = value.AsSpan().Trim();
         if (!text.StartsWith(SigV4.Algorithm, StringComparison.Ordinal) || text.Length == SigV4.Algorithm.Length || text[SigV4.Algorithm.Length] != ' ')
         {
-            // SigV2 ("AWS AKID:sig") and anything else.
+            // Anything but SigV4 and SigV2 ("AWS AKID:sig", which never reaches here).
             throw S3Fail.Exception(StrataError.InvalidRequest,
                 "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
         }

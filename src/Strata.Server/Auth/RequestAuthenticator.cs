@@ -9,12 +9,14 @@ using Strata.Server.Body;
 namespace Strata.Server.Auth;
 
 /// <summary>
-/// AWS Signature Version 4 for S3: the Authorization header or a presigned URL, every payload mode.
+/// AWS Signature Version 4 for S3: the Authorization header or a presigned URL, every payload mode; Signature
+/// Version 2 in either form goes to <see cref="SigV2Verifier"/> (on unless <paramref name="sigV2"/> is false).
 /// Only headers and the query are read here; the body is wrapped in a verifying stream, still unread.
 /// </summary>
-internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider time, string region)
+internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider time, string region, string baseDomain = "localhost", bool sigV2 = true)
 {
     private readonly SigningKeyCache _signingKeys = new();
+    private readonly SigV2Verifier _sigV2 = new(credentials, time, baseDomain, sigV2);
 
     public Credentials Credentials { get; } = credentials;
     public TimeProvider Time { get; } = time;
@@ -32,23 +34,23 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
         var (rawPath, rawQuery) = CanonicalRequest.RawTarget(request);
         // Cheap gate before the query is parsed: most requests carry no X-Amz-* parameter at all.
         var presigned = rawQuery.Contains("X-Amz-", StringComparison.Ordinal) && request.Query.ContainsKey(SigV4.QueryAlgorithm);
+        var presignedV2 = !presigned && rawQuery.Contains(SigV2.QueryAccessKeyId, StringComparison.Ordinal) && request.Query.ContainsKey(SigV2.QueryAccessKeyId);
         var authorization = request.Headers.Authorization;
         if (authorization.Count > 0)
         {
-            if (presigned)
+            if (presigned || presignedV2)
             {
                 throw S3Fail.Exception(StrataError.InvalidArgument,
                     "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified");
             }
             if (authorization.Count > 1) throw CredentialScope.Malformed(presigned: false, "only one Authorization header is allowed.");
-            return FromHeader(request, authorization.ToString(), rawPath, rawQuery);
+            var value = authorization.ToString();
+            return value.StartsWith(SigV2.AuthorizationPrefix, StringComparison.Ordinal)
+                ? _sigV2.FromHeader(request, value, rawPath, rawQuery)
+                : FromHeader(request, value, rawPath, rawQuery);
         }
         if (presigned) return FromQuery(request, rawPath, rawQuery);
-        if (request.Query.ContainsKey("AWSAccessKeyId"))
-        {
-            throw S3Fail.Exception(StrataError.InvalidRequest,
-                "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
-        }
+        if (presignedV2) return _sigV2.FromQuery(request, rawPath, rawQuery);
         return new AuthenticatedRequest
         {
             AccessKeyId = "",
@@ -204,7 +206,7 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
     }
 
     /// <summary>Wraps the body in the stream that decodes and verifies it for this payload mode.</summary>
-    private static AuthenticatedRequest Accept(HttpRequest request, string accessKeyId, PayloadMode mode, ReadOnlySpan<byte> expectedSha256, ChunkSignatureChain? chain)
+    internal static AuthenticatedRequest Accept(HttpRequest request, string accessKeyId, PayloadMode mode, ReadOnlySpan<byte> expectedSha256, ChunkSignatureChain? chain)
     {
         var headers = request.Headers;
         // S3: CompleteMultipartUpload's x-amz-checksum-* is the whole object's checksum, checked against its parts,
@@ -327,6 +329,6 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
 
     private static StrataException SignatureMismatch() => S3Fail.Exception(StrataError.SignatureDoesNotMatch, SigV4.SignatureMismatchMessage);
 
-    private static StrataException SessionTokensRefused() =>
+    internal static StrataException SessionTokensRefused() =>
         S3Fail.Exception(StrataError.InvalidRequest, "Session tokens (X-Amz-Security-Token) are not supported by this server.");
 }

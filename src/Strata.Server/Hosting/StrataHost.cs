@@ -36,6 +36,12 @@ public sealed class StrataServerOptions
     /// </summary>
     public int MaxConnections { get; set; } = 4096;
 
+    /// <summary>
+    /// Accept Signature Version 2 (Authorization: AWS and ?AWSAccessKeyId= URLs), which boto3 and awscli v1 presign
+    /// with by default against a custom endpoint. On by default, as on MinIO and Ceph RGW.
+    /// </summary>
+    public bool SigV2 { get; set; } = true;
+
     /// <summary>Write one line per S3 request (see <see cref="AccessLog"/>) to the console log.</summary>
     public bool AccessLog { get; set; }
 
@@ -151,7 +157,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton(mfa);
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(options.Time);
-        builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region));
+        builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region, options.BaseDomain, options.SigV2));
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddSingleton<CorsRules>();
         builder.Services.AddSingleton<S3Dispatcher>();

@@ -79,7 +79,7 @@ internal sealed class S3Request
         };
     }
 
-    private static string? VirtualHostBucket(string host, string baseDomain)
+    internal static string? VirtualHostBucket(string host, string baseDomain)
     {
         if (string.IsNullOrEmpty(baseDomain) || host.Length <= baseDomain.Length + 1) return null;
         if (!host.EndsWith("." + baseDomain, StringComparison.OrdinalIgnoreCase)) return null;
