@@ -140,6 +140,11 @@ public sealed class StrataHost : IAsyncDisposable
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            // Header values are bytes to S3: a metadata value sent as Latin-1 (what Python's http.client sends)
+            // or as UTF-8 comes back byte for byte. Kestrel's defaults (UTF-8 in, ASCII only out) turned a
+            // stored "é" into a 500 on every later GET (ceph/s3-tests' test_object_set_get_unicode_metadata).
+            kestrel.RequestHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
+            kestrel.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
             kestrel.Listen(listenOn, listen =>
             {
                 if (certificate is not null) listen.UseHttps(certificate);
