@@ -234,6 +234,27 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Fact]
+    public async Task Metadata_with_a_non_ASCII_byte_comes_back_byte_for_byte()
+    {
+        var bucket = await server.CreateBucketAsync();
+        // Python's http.client sends a header value as Latin-1, as boto3 does for x-amz-meta-*.
+        var latin1 = new SocketsHttpHandler
+        {
+            RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.Latin1,
+            ResponseHeaderEncodingSelector = (_, _) => System.Text.Encoding.Latin1,
+        };
+        using var signed = new SignedRequests(server.Endpoint, StrataServer.AccessKey, StrataServer.SecretKey, handler: latin1);
+
+        using var put = await signed.SendAsync(HttpMethod.Put, $"/{bucket}/foo", body: "bar",
+            headers: new Dictionary<string, string> { ["x-amz-meta-meta1"] = "Hello World\u00e9" });
+        using var get = await signed.SendAsync(HttpMethod.Get, $"/{bucket}/foo");
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("Hello World\u00e9", get.Headers.GetValues("x-amz-meta-meta1").Single());
+    }
+
+    [Fact]
     public async Task Response_overrides_replace_headers_of_a_get()
     {
         using var s3 = server.CreateClient();

@@ -13,7 +13,7 @@ namespace Strata.Server.Auth;
 internal static class PostFormSignature
 {
     /// <summary>The principal that signed the form; null when the form carries no policy and no signature.</summary>
-    public static Principal? Verify(IReadOnlyDictionary<string, string> fields, Credentials credentials, string region)
+    public static Principal? Verify(IReadOnlyDictionary<string, string> fields, Credentials credentials, string region, bool sigV2Enabled)
     {
         if (!fields.TryGetValue("policy", out var policy) || policy.Length == 0)
         {
@@ -30,7 +30,7 @@ internal static class PostFormSignature
         }
         return fields.ContainsKey("x-amz-algorithm") || fields.ContainsKey("x-amz-credential")
             ? VerifyV4(fields, policy, credentials, region)
-            : VerifyV2(fields, policy, credentials);
+            : sigV2Enabled ? VerifyV2(fields, policy, credentials) : throw S3Fail.Exception(StrataError.InvalidRequest, SigV2Verifier.TurnedOffMessage);
     }
 
     private static Principal VerifyV4(IReadOnlyDictionary<string, string> fields, string policy, Credentials credentials, string region)
@@ -69,11 +69,7 @@ internal static class PostFormSignature
         var accessKeyId = Required(fields, "AWSAccessKeyId");
         var signature = Required(fields, "signature");
         var secret = credentials.FindSecret(accessKeyId) ?? throw S3Fail.Exception(StrataError.InvalidAccessKeyId);
-        Span<byte> claimed = stackalloc byte[20];
-        Span<byte> computed = stackalloc byte[20];
-        if (!Convert.TryFromBase64String(signature, claimed, out var written) || written != claimed.Length) throw Mismatch();
-        HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(policy), computed);
-        if (!CryptographicOperations.FixedTimeEquals(computed, claimed)) throw Mismatch();
+        if (!SigV2.Verify(secret, policy, signature)) throw Mismatch();
         return credentials.PrincipalOf(accessKeyId);
     }
 

@@ -22,6 +22,9 @@ internal sealed class RequestAuthenticator(Credentials credentials, TimeProvider
     public TimeProvider Time { get; } = time;
     public string Region { get; } = region;
 
+    /// <summary>Whether Signature Version 2 is accepted (`strata serve --sigv2`), for browser-upload forms too.</summary>
+    public bool SigV2Enabled => _sigV2.Enabled;
+
     private const string InvalidDateMessage = "AWS authentication requires a valid Date or x-amz-date header";
 
     /// <summary>

@@ -35,7 +35,7 @@ internal static class PostObject
         fields["bucket"] = bucket.Value;
 
         var authenticator = ctx.Authenticator;
-        var principal = PostFormSignature.Verify(fields, authenticator.Credentials, authenticator.Region) ?? ctx.Principal;
+        var principal = PostFormSignature.Verify(fields, authenticator.Credentials, authenticator.Region, authenticator.SigV2Enabled) ?? ctx.Principal;
         (long Min, long Max) range = (0, PutObject.MaxObjectSize);
         if (fields.TryGetValue("policy", out var policyText))
         {

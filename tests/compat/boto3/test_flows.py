@@ -244,6 +244,7 @@ class BrowserPost(unittest.TestCase):
         self.assertIn("<Code>AccessDenied</Code>", answer.text)
         self.assertNotIn("Versions", self.s3.list_object_versions(Bucket=self.bucket))
 
+
 def sigv2_client(secret=None):
     # signature_version="s3" is botocore's HmacV1: Signature Version 2 on every request.
     return boto3.client(
