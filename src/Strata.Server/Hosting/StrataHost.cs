@@ -140,10 +140,10 @@ public sealed class StrataHost : IAsyncDisposable
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
-            // Header values are bytes to S3: a metadata value sent as Latin-1 (what Python's http.client sends)
-            // or as UTF-8 comes back byte for byte. Kestrel's defaults (UTF-8 in, ASCII only out) turned a
-            // stored "é" into a 500 on every later GET (ceph/s3-tests' test_object_set_get_unicode_metadata).
-            kestrel.RequestHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
+            // Header values arrive as UTF-8 (botocore sends non-ASCII metadata so; Kestrel's default decoding) and
+            // leave as Latin-1, as S3 answers them: "é" stored from boto3 reads back as "é". Kestrel's default
+            // (ASCII only) made every later GET of such an object a 500 (ceph/s3-tests' unicode metadata test).
+            // Values beyond Latin-1 are RFC 2047-encoded before they get here (ObjectResponse).
             kestrel.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
             kestrel.Listen(listenOn, listen =>
             {

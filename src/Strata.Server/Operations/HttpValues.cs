@@ -50,6 +50,19 @@ internal static class HttpValues
         return ifMatch is null && ifNoneMatch is null ? null : new WriteConditions(ifMatch, ifNoneMatch is not null);
     }
 
+    /// <summary>
+    /// A stored header value as S3 answers it: as it is when Latin-1 can carry it (the response encoding), else
+    /// RFC 2047-encoded ("=?UTF-8?B?...?="), as S3 documents for non-ASCII metadata.
+    /// </summary>
+    public static string MailSafe(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c > '\u00ff') return "=?UTF-8?B?" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value)) + "?=";
+        }
+        return value;
+    }
+
     public static bool UrlEncoding(string? value) => value switch
     {
         null => false,

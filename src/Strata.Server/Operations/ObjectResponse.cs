@@ -28,7 +28,7 @@ internal static class ObjectResponse
         headers.LastModified = HttpValues.HttpDate(version.LastModified);
         headers.AcceptRanges = "bytes";
         headers.ContentType = version.Headers.ContentType ?? DefaultContentType;
-        foreach (var (name, value) in version.Headers.Entries) headers[name] = value;
+        foreach (var (name, value) in version.Headers.Entries) headers[name] = HttpValues.MailSafe(value);
         WriteVersionId(response, bucket, version.VersionId);
         foreach (var (parameter, header) in Overrides)
         {
