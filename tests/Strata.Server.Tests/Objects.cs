@@ -257,6 +257,52 @@ public sealed class Objects(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Fact]
+    public async Task A_missing_key_says_no_delete_marker_hides_it()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "gone", ContentBody = "x" });
+        await s3.DeleteObjectAsync(bucket, "gone");
+        using var signed = server.CreateSigned();
+
+        using var head = await signed.SendAsync(HttpMethod.Head, $"/{bucket}/gone");
+
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        Assert.Equal("false", head.Headers.GetValues("x-amz-delete-marker").Single());
+    }
+
+    [Fact]
+    public async Task An_error_answered_instead_of_100_Continue_closes_the_connection_and_the_next_request_is_served()
+    {
+        using var signed = server.CreateSigned();
+        var bucket = await server.CreateBucketAsync();
+
+        using var refused = await signed.SendAsync(HttpMethod.Put, "/no-such-bucket-for-100-continue/k", body: "bar",
+            headers: new Dictionary<string, string> { ["Expect"] = "100-continue" });
+        using var next = await signed.SendAsync(HttpMethod.Put, $"/{bucket}/k", body: "bar");
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.True(refused.Headers.ConnectionClose, "The connection stays open for a body the client will not send.");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_put_sent_with_chunked_transfer_encoding_is_stored_whole()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        using var signed = server.CreateSigned();
+
+        // No Content-Length: the length shows only at the end of the chunked body.
+        using var put = await signed.SendAsync(HttpMethod.Put, $"/{bucket}/foo", body: "bar",
+            headers: new Dictionary<string, string> { ["Transfer-Encoding"] = "chunked" });
+
+        Assert.True(put.RequestMessage!.Headers.TransferEncodingChunked);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("bar", await Buckets.ReadAsync(s3, bucket, "foo"));
+    }
+
+    [Fact]
     public async Task Response_overrides_replace_headers_of_a_get()
     {
         using var s3 = server.CreateClient();

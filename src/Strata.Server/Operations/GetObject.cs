@@ -96,7 +96,12 @@ internal static class GetObject
     /// </summary>
     internal static ObjectVersion Check(ObjectVersion? version, VersionId? requested)
     {
-        if (version is null) throw S3Fail.Exception(requested is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
+        if (version is null)
+        {
+            if (requested is not null) throw S3Fail.Exception(StrataError.NoSuchVersion);
+            // S3 says outright that no delete marker hides the key (ceph/s3-tests' test_delete_marker_nonversioned).
+            throw new StrataException(StrataError.NoSuchKey, S3Fail.DefaultMessage(StrataError.NoSuchKey)) { Headers = [new("x-amz-delete-marker", "false")] };
+        }
         if (!version.IsDeleteMarker) return version;
         var headers = new List<KeyValuePair<string, string>>
         {

@@ -54,7 +54,7 @@ internal static class PostObject
 
         using var checksum = algorithm is { } a ? new PayloadChecksum(a) : null;
         await using var draft = ctx.Engine.CreateDraft();
-        await draft.WriteFromAsync(new PostFileStream(form.File.Body, range.Max, checksum), ctx.Aborted, PutObject.BodyPace);
+        await draft.WriteFromAsync(new BoundedBodyStream(form.File.Body, range.Max, checksum), ctx.Aborted, PutObject.BodyPace);
         if (draft.Length < range.Min) S3Fail.With(StrataError.EntityTooSmall);
         var verified = checksum?.Verify(claimed!);
         var stored = verified is null ? null : new Checksum(verified.Algorithm, verified.Value);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Strata.Core;
 using Strata.Engine.Objects;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 
 namespace Strata.Server.Operations;
@@ -22,7 +23,9 @@ internal static class PutObject
         var bucketName = ctx.S3.RequireBucket();
         var key = ctx.S3.RequireKey();
         var length = ctx.Caller.PayloadLength ?? ctx.Request.ContentLength;
-        if (length is null) S3Fail.With(StrataError.MissingContentLength);
+        // S3 takes a body sent with HTTP chunked transfer encoding, whose length shows only at its end.
+        var chunked = length is null && ctx.Request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase);
+        if (length is null && !chunked) S3Fail.With(StrataError.MissingContentLength);
         if (length > MaxObjectSize) S3Fail.With(StrataError.EntityTooLarge);
         var expectedMd5 = ContentMd5(ctx.Request.Header("Content-MD5"));
         var headers = ObjectHeaderReader.Read(ctx.Request);
@@ -30,8 +33,9 @@ internal static class PutObject
         ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
 
         await using var draft = ctx.Engine.CreateDraft();
-        await draft.WriteFromAsync(ctx.Caller.Payload, ctx.Aborted, BodyPace);
-        if (draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
+        var body = chunked ? new BoundedBodyStream(ctx.Caller.Payload, MaxObjectSize, checksum: null) : ctx.Caller.Payload;
+        await draft.WriteFromAsync(body, ctx.Aborted, BodyPace);
+        if (length is not null && draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
         var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);

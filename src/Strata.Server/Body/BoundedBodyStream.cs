@@ -3,11 +3,12 @@ using Strata.Core;
 namespace Strata.Server.Body;
 
 /// <summary>
-/// The file part of a browser-upload form as it streams in: refuses it with EntityTooLarge as soon as it passes
-/// the policy's content-length-range maximum (nothing more is read or written), feeds the form's
-/// x-amz-checksum-* when it has one, and turns a body cut before the closing boundary into IncompleteBody.
+/// A body whose length is known only at its end (a browser-upload form's file part, a PUT sent with HTTP chunked
+/// transfer encoding): refused with EntityTooLarge as soon as it passes <paramref name="maxLength"/> (nothing more
+/// is read or written), feeding a checksum when there is one, and turning a body cut short (a form's missing
+/// closing boundary, a chunked body that ends early) into IncompleteBody.
 /// </summary>
-internal sealed class PostFileStream(Stream section, long maxLength, PayloadChecksum? checksum) : Stream
+internal sealed class BoundedBodyStream(Stream section, long maxLength, PayloadChecksum? checksum) : Stream
 {
     public long Length64 { get; private set; }
 
@@ -20,8 +21,8 @@ internal sealed class PostFileStream(Stream section, long maxLength, PayloadChec
         }
         catch (IOException error) when (error is not Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
-            // MultipartReader's "Unexpected end of Stream": the body ended inside the file part.
-            throw S3Fail.Exception(StrataError.IncompleteBody, "The POST body ended before the file part's closing boundary.");
+            // MultipartReader's "Unexpected end of Stream" (the body ended inside the file part), or a chunked body cut.
+            throw S3Fail.Exception(StrataError.IncompleteBody, "The body ended before its end was sent.");
         }
         Length64 += read;
         if (Length64 > maxLength) throw S3Fail.Exception(StrataError.EntityTooLarge);
