@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Strata.Browser.Tests;
@@ -25,9 +26,40 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
+    /// <summary>Opens <paramref name="site"/>'s page in a fresh context and runs <paramref name="call"/> there; the function's answer is a JSON object.</summary>
+    public async Task<PageAnswer> RunOnPageAsync(PageServer site, string call, object arguments)
+    {
+        await using var context = await Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(site.Origin.ToString());
+        return new PageAnswer(await page.EvaluateAsync<string>(call, arguments));
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
     }
+}
+
+/// <summary>What a page's script answered: a JSON object, read field by field (absent or of another type: null).</summary>
+public sealed class PageAnswer
+{
+    private readonly string _json;
+    private readonly JsonElement _root;
+
+    public PageAnswer(string json)
+    {
+        _json = json;
+        using var document = JsonDocument.Parse(json);
+        _root = document.RootElement.Clone();
+    }
+
+    public string? Text(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public int? Number(string name) => _root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    public byte[]? Bytes(string name) => Text(name) is { } base64 ? Convert.FromBase64String(base64) : null;
+
+    public override string ToString() => _json;
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Amazon.S3.Util;
 
 namespace Strata.Browser.Tests;
@@ -47,16 +46,8 @@ public sealed class CorsFromABrowser(StrataServer server, Chromium chromium) : I
         {
             BucketName = bucket, Key = key, Verb = HttpVerb.GET, Protocol = Protocol.HTTP, Expires = DateTime.UtcNow.AddMinutes(10),
         });
-        await using var context = await chromium.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(site.Origin.ToString());
-        var json = await page.EvaluateAsync<string>("([put, get, bytes]) => putThenGet(put, get, bytes)", new[] { put, get, Convert.ToBase64String(content) });
-        using var result = JsonDocument.Parse(json);
-        var root = result.RootElement;
-        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        int? Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-        return new Outcome(Number("putStatus"), Text("versionId"), Text("etag"), Number("getStatus"),
-            Text("body") is { } body ? Convert.FromBase64String(body) : null, Text("error"));
+        var answer = await chromium.RunOnPageAsync(site, "([put, get, bytes]) => putThenGet(put, get, bytes)", new[] { put, get, Convert.ToBase64String(content) });
+        return new Outcome(answer.Number("putStatus"), answer.Text("versionId"), answer.Text("etag"), answer.Number("getStatus"), answer.Bytes("body"), answer.Text("error"));
     }
 
     [ChromiumFact]

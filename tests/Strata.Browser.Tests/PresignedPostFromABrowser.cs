@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Strata.Browser.Tests;
 
@@ -95,16 +94,8 @@ public sealed class PresignedPostFromABrowser(StrataServer server, Chromium chro
         {
             BucketName = bucket, Key = key, Verb = HttpVerb.GET, Protocol = Protocol.HTTP, Expires = DateTime.UtcNow.AddMinutes(10),
         });
-        await using var context = await chromium.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(site.Origin.ToString());
-        var json = await page.EvaluateAsync<string>("([url, fields, get, bytes]) => postThenGet(url, fields, get, bytes)",
+        var answer = await chromium.RunOnPageAsync(site, "([url, fields, get, bytes]) => postThenGet(url, fields, get, bytes)",
             new object[] { post.Url, post.Fields, get, Convert.ToBase64String(content) });
-        using var result = JsonDocument.Parse(json);
-        var root = result.RootElement;
-        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        int? Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-        return new Outcome(Number("postStatus"), Text("versionId"), Number("getStatus"),
-            Text("body") is { } body ? Convert.FromBase64String(body) : null, Text("error"), Text("answer"));
+        return new Outcome(answer.Number("postStatus"), answer.Text("versionId"), answer.Number("getStatus"), answer.Bytes("body"), answer.Text("error"), answer.Text("answer"));
     }
 }
