@@ -162,6 +162,19 @@ public sealed class ServeRefusals : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_root_credentials_file_exits_1_and_says_how_to_recover()
+    {
+        Directory.CreateDirectory(Data);
+        File.WriteAllText(Path.Combine(Data, "root-credentials.json"), "{ not json");
+
+        var result = await ServeAsync([]);
+
+        AssertRefused(result, 1, "root-credentials.json is damaged");
+        Assert.Contains("STRATA_ROOT_ACCESS_KEY", result.Stderr);
+        Assert.Equal("{ not json", File.ReadAllText(Path.Combine(Data, "root-credentials.json")));
+    }
+
+    [Fact]
     public async Task A_changed_root_key_is_announced_and_root_credentials_json_follows_it()
     {
         await StartThenStopAsync(new() { ["STRATA_ROOT_ACCESS_KEY"] = "FIRSTROOTKEY00000001", ["STRATA_ROOT_SECRET_KEY"] = "first-secret-0123456789abcdefghijklmnopq" });

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Strata.Core;
 using Strata.Engine.Objects;
 
@@ -11,17 +12,23 @@ internal static class ObjectHeaderReader
     /// <summary>S3: user-defined metadata is limited to 2 KB, the UTF-8 bytes of every name and value added up.</summary>
     public const int MaxUserMetadataBytes = 2048;
 
-    public static ObjectHeaders Read(HttpRequest request)
+    public static ObjectHeaders Read(HttpRequest request) => Read(request.Headers);
+
+    /// <summary>
+    /// The headers to keep from <paramref name="source"/>: a request's headers, or a browser-upload form's fields,
+    /// which S3 treats as the same names (case-insensitively).
+    /// </summary>
+    public static ObjectHeaders Read(IDictionary<string, StringValues> source)
     {
         var entries = new List<KeyValuePair<string, string>>();
         foreach (var name in ObjectHeaders.Kept)
         {
-            var value = request.Header(name);
+            var value = source.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
             if (name == "Content-Encoding" && value is not null) value = WithoutAwsChunked(value);
             if (value is not null) entries.Add(new(name, value));
         }
         var metadataBytes = 0;
-        foreach (var (name, values) in request.Headers)
+        foreach (var (name, values) in source)
         {
             if (!name.StartsWith(ObjectHeaders.MetaPrefix, StringComparison.OrdinalIgnoreCase)) continue;
             var value = values.ToString();

@@ -1,4 +1,4 @@
-using System.Text;
+using Microsoft.Extensions.Primitives;
 using Strata.Core;
 using Strata.Core.PostPolicy;
 using Strata.Engine.Objects;
@@ -76,24 +76,12 @@ internal static class PostObject
         return key;
     }
 
-    /// <summary>The fields a PUT would send as headers: Content-Type, Cache-Control, … and x-amz-meta-*.</summary>
+    /// <summary>The fields a PUT would send as headers: Content-Type, Cache-Control, … and x-amz-meta-*, read as a PUT's are.</summary>
     private static ObjectHeaders Headers(Dictionary<string, string> fields)
     {
-        var entries = new List<KeyValuePair<string, string>>();
-        foreach (var name in ObjectHeaders.Kept)
-        {
-            if (fields.TryGetValue(name, out var value)) entries.Add(new(name, value));
-        }
-        var metadataBytes = 0;
-        foreach (var (name, value) in fields)
-        {
-            if (!name.StartsWith(ObjectHeaders.MetaPrefix, StringComparison.OrdinalIgnoreCase)) continue;
-            var lower = name.ToLowerInvariant();
-            metadataBytes += Encoding.UTF8.GetByteCount(lower) - ObjectHeaders.MetaPrefix.Length + Encoding.UTF8.GetByteCount(value);
-            entries.Add(new(lower, value));
-        }
-        if (metadataBytes > ObjectHeaderReader.MaxUserMetadataBytes) S3Fail.With(StrataError.MetadataTooLarge);
-        return new ObjectHeaders(entries);
+        var asHeaders = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in fields) asHeaders[name] = value;
+        return ObjectHeaderReader.Read(asHeaders);
     }
 
     /// <summary>The form's one x-amz-checksum-* field; the file's bytes are checked against it (BadDigest, malformed or wrong, as on PUT).</summary>
