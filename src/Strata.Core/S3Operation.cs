@@ -40,6 +40,12 @@ public enum S3Operation
     GetBucketCors,
     PutBucketCors,
     DeleteBucketCors,
+    GetObjectTagging,
+    PutObjectTagging,
+    DeleteObjectTagging,
+    GetBucketTagging,
+    PutBucketTagging,
+    DeleteBucketTagging,
 
     /// <summary>OPTIONS on a bucket or object: a browser's CORS preflight, answered without authentication.</summary>
     PreflightCors,

@@ -207,10 +207,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Multipart uploads ----
 
-    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType)
+    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType,
+        Core.Tagging.TagSet? tags = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, tags ?? Core.Tagging.TagSet.Empty, now));
     }
 
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>

@@ -26,6 +26,22 @@ public sealed class PolicyDocument
     internal PolicyStatement[] Statements { get; }
 
     /// <summary>
+    /// Whether any statement has a condition on a key starting with <paramref name="prefix"/> (compared as IAM compares
+    /// key names, ignoring case): the server reads values that cost a lookup, such as s3:ExistingObjectTag/*, only then.
+    /// </summary>
+    public bool TestsConditionKeyStartingWith(string prefix)
+    {
+        foreach (var statement in Statements)
+        {
+            foreach (var condition in statement.Conditions)
+            {
+                if (condition.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
     /// Parses and validates a policy document.
     /// </summary>
     /// <exception cref="StrataException">MalformedPolicy, with a message saying what is wrong.</exception>

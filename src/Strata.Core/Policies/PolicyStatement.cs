@@ -18,6 +18,8 @@ internal sealed class PolicyStatement(
 
     public PolicyEffect Effect { get; } = effect;
 
+    public IReadOnlyList<ConditionClause> Conditions => conditions;
+
     /// <summary>Whether the statement applies to the request: principal, action, resource and every condition.</summary>
     public bool Applies(RequestContext context)
     {

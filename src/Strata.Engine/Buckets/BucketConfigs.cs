@@ -8,6 +8,7 @@ namespace Strata.Engine.Buckets;
 public static class BucketConfigKind
 {
     public const string Cors = "cors";
+    public const string Tagging = "tagging";
 }
 
 /// <summary>Bucket configuration documents (CORS, and later tagging, lifecycle, …): one row per bucket and kind.</summary>

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     private static readonly string[] Migrations =
     [
@@ -137,6 +137,12 @@ internal static class Schema
         """
         ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
         ALTER TABLE version_parts ADD COLUMN checksum TEXT;
+        """,
+        // 9 (#14, tagging): a version's tags, and an upload's from x-amz-tagging until completion, in TagSet's stored
+        // form ("k=v&k2=v2", percent-encoded); NULL for none. PutObjectTagging rewrites this column only.
+        """
+        ALTER TABLE versions ADD COLUMN tags TEXT;
+        ALTER TABLE uploads ADD COLUMN tags TEXT;
         """,
     ];
 

@@ -1,4 +1,5 @@
 using Strata.Core;
+using Strata.Core.Tagging;
 
 namespace Strata.Engine.Objects;
 
@@ -9,7 +10,11 @@ public sealed record PutObjectCommand(
     ObjectKey Key,
     ObjectHeaders Headers,
     Checksum? Checksum,
-    WriteConditions? Conditions = null);
+    WriteConditions? Conditions = null)
+{
+    /// <summary>The new version's tags (x-amz-tagging, a copy's source tags, an upload's).</summary>
+    public TagSet Tags { get; init; } = TagSet.Empty;
+}
 
 /// <summary>
 /// S3's conditional writes (PutObject, CopyObject, CompleteMultipartUpload): If-Match, only when the current object

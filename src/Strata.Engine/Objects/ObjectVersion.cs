@@ -1,4 +1,5 @@
 using Strata.Core;
+using Strata.Core.Tagging;
 
 namespace Strata.Engine.Objects;
 
@@ -21,6 +22,9 @@ public sealed record ObjectVersion(
 
     /// <summary>For a completed multipart upload, how many parts make up the content (in version_parts); 0 otherwise.</summary>
     public int PartsCount { get; init; }
+
+    /// <summary>The version's tags (empty in listings, which do not read them).</summary>
+    public TagSet Tags { get; init; } = TagSet.Empty;
 }
 
 /// <summary>A verified x-amz-checksum-* value kept with the object: algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256) and base64 value.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Core.Policies;
+using Strata.Core.Tagging;
 using Strata.Engine;
 
 namespace Strata.Server.Auth;
@@ -21,22 +22,30 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
     public void Forget(BucketName bucket) => _bucketPolicies.TryRemove(bucket.Value, out _);
 
     /// <summary>Throws AccessDenied unless <paramref name="principal"/> may do <paramref name="action"/> on the bucket or object.</summary>
-    public void Check(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key)
+    /// <param name="requestTags">The tags the request sets, where the operation read them from its body or form (else x-amz-tagging is read).</param>
+    public void Check(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null)
     {
-        if (!IsAllowed(http, principal, action, bucket, key)) throw S3Fail.Exception(StrataError.AccessDenied);
+        if (!IsAllowed(http, principal, action, bucket, key, requestTags)) throw S3Fail.Exception(StrataError.AccessDenied);
     }
 
-    public bool IsAllowed(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key)
+    public bool IsAllowed(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null)
     {
         var resource = bucket is null ? "*" : key is null ? $"arn:aws:s3:::{bucket.Value.Value}" : $"arn:aws:s3:::{bucket.Value.Value}/{key.Value.Value}";
         var bucketPolicy = bucket is null ? null : BucketPolicy(bucket.Value);
         if (principal.Kind == PrincipalKind.Root && (bucketPolicy is null || S3Actions.IsPolicyManagement(action))) return true;
 
-        var context = new RequestContext(principal.Arn, action, resource, Conditions(http, principal));
+        var identityPolicies = principal.Kind == PrincipalKind.User ? credentials.UserPolicies(principal.UserName!) : [];
+        var conditions = Conditions(http, principal);
+        // Object conditions: request headers, the tags the request sets, and (one read, only when a policy tests them)
+        // the tags the object has.
+        ObjectConditions.AddHeaders(conditions, http.Request);
+        ObjectConditions.AddRequestTags(conditions, http.Request, action, requestTags);
+        if (bucket is { } name) ObjectConditions.AddExistingTags(conditions, engine, http.Request, action, name, key, identityPolicies, bucketPolicy);
+        var context = new RequestContext(principal.Arn, action, resource, conditions);
         return principal.Kind switch
         {
             PrincipalKind.Root => PolicyEvaluator.Evaluate([], bucketPolicy, context) != PolicyDecision.ExplicitDeny,
-            PrincipalKind.User => PolicyEvaluator.Evaluate(credentials.UserPolicies(principal.UserName!), bucketPolicy, context) == PolicyDecision.Allow,
+            PrincipalKind.User => PolicyEvaluator.Evaluate(identityPolicies, bucketPolicy, context) == PolicyDecision.Allow,
             _ => bucketPolicy is not null && PolicyEvaluator.Evaluate([], bucketPolicy, context) == PolicyDecision.Allow,
         };
     }

@@ -41,6 +41,12 @@ internal static class S3Actions
             S3Operation.PutObjectAcl => versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl",
             S3Operation.GetBucketCors => "s3:GetBucketCORS",
             S3Operation.PutBucketCors or S3Operation.DeleteBucketCors => "s3:PutBucketCORS",
+            S3Operation.GetObjectTagging => versioned ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging",
+            // Checked by the operation once the body is read: s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys come from it.
+            S3Operation.PutObjectTagging => null,
+            S3Operation.DeleteObjectTagging => versioned ? "s3:DeleteObjectVersionTagging" : "s3:DeleteObjectTagging",
+            S3Operation.GetBucketTagging => "s3:GetBucketTagging",
+            S3Operation.PutBucketTagging or S3Operation.DeleteBucketTagging => "s3:PutBucketTagging",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone
             S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",

@@ -43,6 +43,7 @@ internal static class S3ErrorMap
         [StrataError.InvalidPartOrder] = 400,
         [StrataError.InvalidRange] = 416,
         [StrataError.InvalidRequest] = 400,
+        [StrataError.InvalidTag] = 400,
         [StrataError.KeyTooLongError] = 400,
         [StrataError.MalformedXML] = 400,
         [StrataError.MalformedPOSTRequest] = 400,

@@ -153,6 +153,12 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.GetBucketCors => BucketCors.GetAsync(ctx),
         S3Operation.PutBucketCors => BucketCors.PutAsync(ctx),
         S3Operation.DeleteBucketCors => BucketCors.DeleteAsync(ctx),
+        S3Operation.GetObjectTagging => ObjectTagging.GetAsync(ctx),
+        S3Operation.PutObjectTagging => ObjectTagging.PutAsync(ctx),
+        S3Operation.DeleteObjectTagging => ObjectTagging.DeleteAsync(ctx),
+        S3Operation.GetBucketTagging => BucketTagging.GetAsync(ctx),
+        S3Operation.PutBucketTagging => BucketTagging.PutAsync(ctx),
+        S3Operation.DeleteBucketTagging => BucketTagging.DeleteAsync(ctx),
         S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };

@@ -16,6 +16,8 @@ internal static class CopyObject
         var key = ctx.S3.RequireKey();
         var directive = ctx.Request.Header("x-amz-metadata-directive") ?? "COPY";
         if (directive is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown metadata directive.");
+        var taggingDirective = ctx.Request.Header("x-amz-tagging-directive") ?? "COPY";
+        if (taggingDirective is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown tagging directive.");
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         ctx.Engine.GetBucket(bucketName);
         var (sourceBucket, found) = FindSource(ctx, out var source);
@@ -44,7 +46,11 @@ internal static class CopyObject
                 await draft.WriteFromAsync(summed ?? content, ctx.Aborted);
                 checksum = summed is null ? found.Checksum : new Checksum(PayloadChecksum.Name(summed.Algorithm), summed.ComputeBase64());
             }
-            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
+            // S3: x-amz-tagging-directive COPY (the default) gives the copy the source version's tags, REPLACE those of x-amz-tagging.
+            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions)
+            {
+                Tags = taggingDirective == "REPLACE" ? PutObject.RequestTags(ctx.Request) : found.Tags,
+            };
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 

@@ -30,6 +30,8 @@ internal static class ObjectResponse
         headers.ContentType = version.Headers.ContentType ?? DefaultContentType;
         foreach (var (name, value) in version.Headers.Entries) headers[name] = HttpValues.MailSafe(value);
         WriteVersionId(response, bucket, version.VersionId);
+        // S3 tells how many tags the version has (GetTagging reads them), only when it has some.
+        if (version.Tags.Count > 0) headers["x-amz-tagging-count"] = version.Tags.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (parameter, header) in Overrides)
         {
             if (query.TryGetValue(parameter, out var value)) headers[header] = value.ToString();

@@ -43,7 +43,9 @@ internal static class PostObject
             if (policy.Evaluate(fields, authenticator.Time.GetUtcNow()) is { } refusal) S3Fail.With(refusal.Error, refusal.Message);
             if (policy.LengthRange is { } limits) range = (limits.Min, Math.Min(limits.Max, PutObject.MaxObjectSize));
         }
-        ctx.Authorizer.Check(ctx.Http, principal, "s3:PutObject", bucket, key);
+        // The tagging field is a Tagging document, as PutObjectTagging's body (InvalidTag, MalformedXML).
+        var tags = fields.TryGetValue("tagging", out var tagging) ? TaggingReader.Read(tagging, Core.Tagging.TagSetKind.Object) : Core.Tagging.TagSet.Empty;
+        ctx.Authorizer.Check(ctx.Http, principal, "s3:PutObject", bucket, key, tags);
         if (fields.TryGetValue("acl", out var acl) && acl is not ("private" or "bucket-owner-full-control"))
         {
             S3Fail.With(StrataError.AccessControlListNotSupported);
@@ -58,7 +60,7 @@ internal static class PostObject
         if (draft.Length < range.Min) S3Fail.With(StrataError.EntityTooSmall);
         var verified = checksum?.Verify(claimed!);
         var stored = verified is null ? null : new Checksum(verified.Algorithm, verified.Value);
-        var result = await ctx.Engine.PutObjectAsync(new PutObjectCommand(bucket, key, headers, stored), draft, expectedMd5, ctx.Aborted);
+        var result = await ctx.Engine.PutObjectAsync(new PutObjectCommand(bucket, key, headers, stored) { Tags = tags }, draft, expectedMd5, ctx.Aborted);
 
         await RespondAsync(ctx, fields, bucket, key, result);
     }

@@ -30,6 +30,7 @@ internal static class PutObject
         var expectedMd5 = ContentMd5(ctx.Request.Header("Content-MD5"));
         var headers = ObjectHeaderReader.Read(ctx.Request);
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
+        var tags = RequestTags(ctx.Request);
         ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
 
         await using var draft = ctx.Engine.CreateDraft();
@@ -37,7 +38,7 @@ internal static class PutObject
         await draft.WriteFromAsync(body, ctx.Aborted, BodyPace);
         if (length is not null && draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
-        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
+        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions) { Tags = tags };
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
 
         ctx.Response.Headers.ETag = result.ETag;
@@ -45,6 +46,10 @@ internal static class PutObject
         if (result.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
         ObjectResponse.WriteChecksum(ctx.Response, checksum, checksum?.Type);
     }
+
+    /// <summary>x-amz-tagging (PutObject, CopyObject with REPLACE, CreateMultipartUpload): the new object's tags; none without it.</summary>
+    public static Core.Tagging.TagSet RequestTags(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        request.Header("x-amz-tagging") is { } header ? Core.Tagging.TagSet.ParseHeader(header) : Core.Tagging.TagSet.Empty;
 
     /// <summary>Content-MD5 must be the base64 of 16 bytes (InvalidDigest); it is compared with the body's MD5 (BadDigest).</summary>
     public static byte[]? ContentMd5(string? header)

@@ -122,7 +122,7 @@ internal sealed class S3Request
     // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
     internal static readonly string[] UnsupportedSubresources =
     [
-        "policyStatus", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
+        "policyStatus", "lifecycle", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
         "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select",
     ];
@@ -159,6 +159,19 @@ internal sealed class S3Request
                 ("PUT", false) => S3Operation.PutBucketAcl,
                 ("GET", true) => S3Operation.GetObjectAcl,
                 ("PUT", true) => S3Operation.PutObjectAcl,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        if (hasBucket && query.ContainsKey("tagging"))
+        {
+            return (method, hasKey) switch
+            {
+                ("GET", false) => S3Operation.GetBucketTagging,
+                ("PUT", false) => S3Operation.PutBucketTagging,
+                ("DELETE", false) => S3Operation.DeleteBucketTagging,
+                ("GET", true) => S3Operation.GetObjectTagging,
+                ("PUT", true) => S3Operation.PutObjectTagging,
+                ("DELETE", true) => S3Operation.DeleteObjectTagging,
                 _ => S3Operation.Unsupported,
             };
         }
