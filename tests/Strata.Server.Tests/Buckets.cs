@@ -81,14 +81,13 @@ public sealed class Buckets(StrataServer server) : IClassFixture<StrataServer>
     {
         using var s3 = server.CreateClient();
         var name = await server.CreateBucketAsync();
-        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketTaggingAsync(name, [new Tag { Key = "a", Value = "b" }]));
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketWebsiteAsync(name, new WebsiteConfiguration { IndexDocumentSuffix = "index.html" }));
         Assert.Equal("NotImplemented", error.ErrorCode);
         Assert.Equal(HttpStatusCode.NotImplemented, error.StatusCode);
     }
 
     [Theory]
     [InlineData("lifecycle", "NoSuchLifecycleConfiguration")]
-    [InlineData("tagging", "NoSuchTagSet")]
     [InlineData("website", "NoSuchWebsiteConfiguration")]
     [InlineData("object-lock", "ObjectLockConfigurationNotFoundError")]
     public async Task Reading_a_configuration_that_cannot_be_set_answers_S3s_not_configured_404(string subresource, string code)

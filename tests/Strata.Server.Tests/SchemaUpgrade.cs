@@ -43,6 +43,13 @@ public sealed class SchemaUpgrade
                 });
                 Assert.Equal(part.Length, attributes.ObjectSize);
                 Assert.Equal(1, attributes.ObjectParts.TotalPartsCount);
+                // Migration 9: a version from before it has no tags, and takes some.
+                Assert.Empty((await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "done.bin" })).Tagging ?? []);
+                await s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
+                {
+                    BucketName = bucket, Key = "done.bin", Tagging = new Amazon.S3.Model.Tagging { TagSet = [new Tag { Key = "migrated", Value = "yes" }] },
+                });
+                Assert.Equal("yes", Assert.Single((await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "done.bin" })).Tagging).Value);
 
                 // Begun under schema 7 with SHA256: no type was kept, so it completes as the composite it was then.
                 var completed = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
@@ -69,6 +76,8 @@ public sealed class SchemaUpgrade
                 UPDATE version_parts SET checksum = NULL;
                 ALTER TABLE uploads DROP COLUMN checksum_type;
                 ALTER TABLE version_parts DROP COLUMN checksum;
+                ALTER TABLE versions DROP COLUMN tags;
+                ALTER TABLE uploads DROP COLUMN tags;
                 PRAGMA user_version = 7;
                 """;
             command.ExecuteNonQuery();
