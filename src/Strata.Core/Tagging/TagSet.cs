@@ -20,7 +20,7 @@ public enum TagSetKind
 }
 
 /// <summary>
-/// A validated set of tags in the order the client gave them. S3 "Categorizing your storage using tags": up to
+/// A validated set of tags, kept in key order (ordinal), as S3 lists them back (ceph/s3-tests' test_put_obj_with_tags). S3 "Categorizing your storage using tags": up to
 /// 10 tags per object (50 per bucket), unique keys, a key up to 128 and a value up to 256 Unicode characters
 /// (counted in UTF-16, as S3 represents tags internally), letters, numbers, spaces and + - = . _ : / @ only;
 /// keys starting "aws:" are the system's.
@@ -74,7 +74,10 @@ public sealed class TagSet
             if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)) S3Fail.With(StrataError.InvalidTag, "System tags cannot be added/updated by requester");
             if (!seen.Add(key)) S3Fail.With(StrataError.InvalidTag, "Cannot provide multiple Tags with the same key");
         }
-        return tags.Count == 0 ? Empty : new TagSet([.. tags]);
+        if (tags.Count == 0) return Empty;
+        Tag[] sorted = [.. tags];
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return new TagSet(sorted);
     }
 
     /// <summary>

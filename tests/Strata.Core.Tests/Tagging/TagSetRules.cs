@@ -94,7 +94,7 @@ public sealed class TagSetRules
     }
 
     [Theory]
-    [InlineData("foo=bar&bar", "foo=bar|bar=")]
+    [InlineData("foo=bar&bar", "bar=|foo=bar")] // listed in key order, as S3 lists them
     [InlineData("a=1&b=2", "a=1|b=2")]
     [InlineData("", "")]
     [InlineData("k%20ey=v%2Bal+ue", "k ey=v+al ue")]
@@ -124,11 +124,12 @@ public sealed class TagSetRules
     }
 
     [Fact]
-    public void The_stored_form_round_trips_in_order()
+    public void The_stored_form_round_trips_in_key_order()
     {
         var set = TagSet.Create([new Tag("z", "a+b=c d"), new Tag("é k", ""), new Tag("a", "x/y:@_.-")], TagSetKind.Object);
         var back = TagSet.Deserialize(set.Serialize());
         Assert.Equal(set.Tags, back.Tags);
+        Assert.Equal(["a", "z", "é k"], back.Tags.Select(t => t.Key));
         Assert.Null(TagSet.Empty.Serialize());
         Assert.True(TagSet.Deserialize(null).IsEmpty);
     }
