@@ -389,7 +389,7 @@ public sealed class CorsAcrossRestarts
             await server.StartAsync();
             var bucket = await server.CreateBucketAsync();
             await server.StopAsync();
-            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns).
+            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns, nor schema 9's tags).
             using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "metadata.db")};Pooling=False"))
             {
                 connection.Open();
@@ -397,6 +397,8 @@ public sealed class CorsAcrossRestarts
                 downgrade.CommandText = """
                     ALTER TABLE uploads DROP COLUMN checksum_type;
                     ALTER TABLE version_parts DROP COLUMN checksum;
+                    ALTER TABLE versions DROP COLUMN tags;
+                    ALTER TABLE uploads DROP COLUMN tags;
                     DROP TABLE bucket_configs;
                     PRAGMA user_version = 6;
                     """;
