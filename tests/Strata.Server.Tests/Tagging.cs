@@ -136,6 +136,10 @@ public sealed class Tagging(StrataServer server) : IClassFixture<StrataServer>
         var checksum = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(noValue)));
         var malformed = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/k", "tagging", noValue, new Dictionary<string, string> { ["x-amz-checksum-sha256"] = checksum });
         Assert.Equal((HttpStatusCode.BadRequest, "MalformedXML"), (malformed.StatusCode, await CodeAsync(malformed)));
+        // S3 requires an integrity check of the body: Content-MD5 or an x-amz-checksum-* value.
+        var unverified = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/k", "tagging", "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>");
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidRequest"), (unverified.StatusCode, await CodeAsync(unverified)));
+        Assert.Equal("", await TagsOfAsync(s3, bucket, "k"));
     }
 
     [Fact]
@@ -151,9 +155,12 @@ public sealed class Tagging(StrataServer server) : IClassFixture<StrataServer>
         var noVersion = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
             s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "k", VersionId = destroyed.VersionId }));
         Assert.Equal("NoSuchVersion", noVersion.ErrorCode);
-        await s3.DeleteObjectAsync(bucket, "k"); // a delete marker on top hides the key
+        var marker = await s3.DeleteObjectAsync(bucket, "k"); // a delete marker on top hides the key
         var hidden = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "k" }));
         Assert.Equal("NoSuchKey", hidden.ErrorCode);
+        // Named by id, a delete marker is not an object: 405, as GetObject answers it.
+        var onMarker = await Assert.ThrowsAsync<AmazonS3Exception>(() => PutTagsAsync(s3, bucket, "k", Tags(("a", "1")), marker.VersionId));
+        Assert.Equal((HttpStatusCode.MethodNotAllowed, "MethodNotAllowed"), (onMarker.StatusCode, onMarker.ErrorCode));
     }
 
     [Fact]
