@@ -154,6 +154,28 @@ public sealed class TagConditionedPolicies(StrataServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_copy_of_a_named_version_is_judged_by_that_versions_tags()
+    {
+        using var root = server.CreateClient();
+        var bucket = await server.CreateBucketAsync(versioning: true);
+        var tagged = await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "doc", ContentBody = "one", TagSet = [new Tag { Key = "security", Value = "public" }] });
+        var untagged = await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "doc", ContentBody = "two" });
+        using var copier = await UserAsync($$$$"""
+            {"Version": "2012-10-17", "Statement": [
+              {"Effect": "Allow", "Action": "s3:GetObjectVersion", "Resource": "arn:aws:s3:::{{{{bucket}}}}/*",
+               "Condition": {"StringEquals": {"s3:ExistingObjectTag/security": "public"}}},
+              {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::{{{{bucket}}}}/*"}]}
+            """);
+        Task CopyAsync(string versionId) => copier.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket, SourceKey = "doc", SourceVersionId = versionId, DestinationBucket = bucket, DestinationKey = "copy",
+        });
+
+        Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(() => CopyAsync(tagged.VersionId)));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusOfAsync(() => CopyAsync(untagged.VersionId)));
+    }
+
+    [Fact]
     public async Task A_bucket_policy_can_deny_writes_that_ask_for_a_public_ACL()
     {
         using var root = server.CreateClient();

@@ -23,12 +23,15 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
 
     /// <summary>Throws AccessDenied unless <paramref name="principal"/> may do <paramref name="action"/> on the bucket or object.</summary>
     /// <param name="requestTags">The tags the request sets, where the operation read them from its body or form (else x-amz-tagging is read).</param>
-    public void Check(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null)
+    /// <param name="versionId">The version the action is on when it is not ?versionId (a copy's source), for s3:ExistingObjectTag.</param>
+    public void Check(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null,
+        VersionId? versionId = null)
     {
-        if (!IsAllowed(http, principal, action, bucket, key, requestTags)) throw S3Fail.Exception(StrataError.AccessDenied);
+        if (!IsAllowed(http, principal, action, bucket, key, requestTags, versionId)) throw S3Fail.Exception(StrataError.AccessDenied);
     }
 
-    public bool IsAllowed(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null)
+    public bool IsAllowed(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null,
+        VersionId? versionId = null)
     {
         var resource = bucket is null ? "*" : key is null ? $"arn:aws:s3:::{bucket.Value.Value}" : $"arn:aws:s3:::{bucket.Value.Value}/{key.Value.Value}";
         var bucketPolicy = bucket is null ? null : BucketPolicy(bucket.Value);
@@ -40,7 +43,7 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
         // the tags the object has.
         ObjectConditions.AddHeaders(conditions, http.Request);
         ObjectConditions.AddRequestTags(conditions, http.Request, action, requestTags);
-        if (bucket is { } name) ObjectConditions.AddExistingTags(conditions, engine, http.Request, action, name, key, identityPolicies, bucketPolicy);
+        if (bucket is { } name) ObjectConditions.AddExistingTags(conditions, engine, http.Request, action, name, key, versionId, identityPolicies, bucketPolicy);
         var context = new RequestContext(principal.Arn, action, resource, conditions);
         return principal.Kind switch
         {

@@ -82,16 +82,16 @@ internal static class ObjectConditions
     }
 
     /// <summary>
-    /// s3:ExistingObjectTag/&lt;key&gt; for the object's tags (the version in ?versionId, else the latest): one point read,
+    /// s3:ExistingObjectTag/&lt;key&gt; for the object's tags (<paramref name="versionId"/>, else the version in ?versionId, else
+    /// the latest): one point read,
     /// made only when one of the policies that apply tests such a key, so the common path reads nothing more.
     /// </summary>
     public static void AddExistingTags(Dictionary<string, IReadOnlyList<string>> values, StorageEngine engine, HttpRequest request, string action,
-        BucketName bucket, ObjectKey? key, IReadOnlyList<PolicyDocument> identityPolicies, PolicyDocument? bucketPolicy)
+        BucketName bucket, ObjectKey? key, VersionId? versionId, IReadOnlyList<PolicyDocument> identityPolicies, PolicyDocument? bucketPolicy)
     {
         if (key is null || !ExistingTagActions.Contains(action)) return;
         if (!(bucketPolicy?.TestsConditionKeyStartingWith(ExistingObjectTag) ?? false) && !AnyTests(identityPolicies)) return;
-        VersionId? versionId = null;
-        if (request.Query.TryGetValue("versionId", out var text) && VersionId.TryParse(text.ToString(), out var parsed)) versionId = parsed;
+        if (versionId is null && request.Query.TryGetValue("versionId", out var text) && VersionId.TryParse(text.ToString(), out var parsed)) versionId = parsed;
         var tags = engine.FindObjectTags(bucket, key.Value, versionId);
         if (tags is null) return; // the operation answers NoSuchKey, NoSuchVersion or AccessDenied as for any missing object
         foreach (var (tagKey, value) in tags.Tags) values[ExistingObjectTag + tagKey] = [value];

@@ -20,7 +20,9 @@ internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedReq
     public Authorizer Authorizer { get; } = authorizer;
 
     /// <summary>For operations that need a second permission (a copy's source) or one per item (DeleteObjects).</summary>
-    public void Require(string action, BucketName bucket, ObjectKey? key) => Authorizer.Check(Http, Principal, action, bucket, key);
+    /// <param name="versionId">The version the action reads (a copy's source version), for s3:ExistingObjectTag; else ?versionId.</param>
+    public void Require(string action, BucketName bucket, ObjectKey? key, VersionId? versionId = null) =>
+        Authorizer.Check(Http, Principal, action, bucket, key, versionId: versionId);
 
     public HttpContext Http { get; } = http;
     public HttpRequest Request => Http.Request;

@@ -90,7 +90,7 @@ internal static class CopyObject
     public static (BucketInfo Bucket, ObjectVersion Version) FindSource(S3Context ctx, out CopySource source)
     {
         source = CopySource.Parse(ctx.Request.Header("x-amz-copy-source")!);
-        ctx.Require(source.VersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", source.Bucket, source.Key);
+        ctx.Require(source.VersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", source.Bucket, source.Key, source.VersionId);
         var (sourceBucket, found) = ctx.Engine.FindVersion(source.Bucket, source.Key, source.VersionId);
         if (found is { IsDeleteMarker: true } && source.VersionId is not null)
         {
