@@ -40,6 +40,10 @@ public enum S3Operation
     GetBucketCors,
     PutBucketCors,
     DeleteBucketCors,
+    GetPublicAccessBlock,
+    PutPublicAccessBlock,
+    DeletePublicAccessBlock,
+    GetBucketPolicyStatus,
 
     /// <summary>OPTIONS on a bucket or object: a browser's CORS preflight, answered without authentication.</summary>
     PreflightCors,

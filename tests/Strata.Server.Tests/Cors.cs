@@ -389,7 +389,7 @@ public sealed class CorsAcrossRestarts
             await server.StartAsync();
             var bucket = await server.CreateBucketAsync();
             await server.StopAsync();
-            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns).
+            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns, nor 9's server settings).
             using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "metadata.db")};Pooling=False"))
             {
                 connection.Open();
@@ -398,6 +398,7 @@ public sealed class CorsAcrossRestarts
                     ALTER TABLE uploads DROP COLUMN checksum_type;
                     ALTER TABLE version_parts DROP COLUMN checksum;
                     DROP TABLE bucket_configs;
+                    DROP TABLE server_settings;
                     PRAGMA user_version = 6;
                     """;
                 downgrade.ExecuteNonQuery();

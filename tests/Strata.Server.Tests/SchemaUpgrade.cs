@@ -69,6 +69,7 @@ public sealed class SchemaUpgrade
                 UPDATE version_parts SET checksum = NULL;
                 ALTER TABLE uploads DROP COLUMN checksum_type;
                 ALTER TABLE version_parts DROP COLUMN checksum;
+                DROP TABLE server_settings;
                 PRAGMA user_version = 7;
                 """;
             command.ExecuteNonQuery();

@@ -8,6 +8,9 @@ namespace Strata.Engine.Buckets;
 public static class BucketConfigKind
 {
     public const string Cors = "cors";
+
+    /// <summary>Block Public Access (PublicAccessBlockConfiguration); a new bucket starts with the server's default, if one is set.</summary>
+    public const string PublicAccessBlock = "public-access-block";
 }
 
 /// <summary>Bucket configuration documents (CORS, and later tagging, lifecycle, …): one row per bucket and kind.</summary>

@@ -4,6 +4,7 @@ using Strata.Engine.Blobs;
 using Strata.Engine.Metadata;
 using Strata.Engine.Multipart;
 using Strata.Engine.Objects;
+using Strata.Engine.Settings;
 
 namespace Strata.Engine.Buckets;
 
@@ -44,11 +45,16 @@ internal static class BucketWrites
                 S3Fail.With(StrataError.BucketAlreadyOwnedByYou);
             }
         }
-        using var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region) VALUES($n, $t, $r) RETURNING {Rows.BucketColumns}")
-            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region);
-        using var r = insert.ExecuteReader();
-        r.Read();
-        return Rows.ReadBucket(r);
+        BucketInfo created;
+        using (var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region) VALUES($n, $t, $r) RETURNING {Rows.BucketColumns}")
+            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region))
+        using (var r = insert.ExecuteReader())
+        {
+            r.Read();
+            created = Rows.ReadBucket(r);
+        }
+        SettingRows.CopyBucketDefaults(tx, created.Id);
+        return created;
     }
 
     public static bool Delete(WriteTransaction tx, BlobStore blobs, BucketName name)

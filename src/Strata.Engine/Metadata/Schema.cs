@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     private static readonly string[] Migrations =
     [
@@ -137,6 +137,11 @@ internal static class Schema
         """
         ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
         ALTER TABLE version_parts ADD COLUMN checksum TEXT;
+        """,
+        // 9 (13 once #14's other migrations are merged): server-wide settings the administrator sets, one row per
+        // name; "default-public-access-block" is copied into each new bucket's bucket_configs at CreateBucket.
+        """
+        CREATE TABLE server_settings(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """,
     ];
 

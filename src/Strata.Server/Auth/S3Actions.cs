@@ -41,6 +41,10 @@ internal static class S3Actions
             S3Operation.PutObjectAcl => versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl",
             S3Operation.GetBucketCors => "s3:GetBucketCORS",
             S3Operation.PutBucketCors or S3Operation.DeleteBucketCors => "s3:PutBucketCORS",
+            S3Operation.GetPublicAccessBlock => "s3:GetBucketPublicAccessBlock",
+            // S3: DeletePublicAccessBlock needs s3:PutBucketPublicAccessBlock; there is no delete action.
+            S3Operation.PutPublicAccessBlock or S3Operation.DeletePublicAccessBlock => "s3:PutBucketPublicAccessBlock",
+            S3Operation.GetBucketPolicyStatus => "s3:GetBucketPolicyStatus",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone
             S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",

@@ -157,6 +157,7 @@ public sealed class StrataHost : IAsyncDisposable
         credentials.Reload(engine);
         builder.Services.AddSingleton(credentials);
         builder.Services.AddSingleton<Authorizer>();
+        builder.Services.AddSingleton<PublicAccessBlocks>();
         var mfa = new MfaVerifier(options.Time);
         mfa.Reload(engine);
         builder.Services.AddSingleton(mfa);

@@ -122,9 +122,9 @@ internal sealed class S3Request
     // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
     internal static readonly string[] UnsupportedSubresources =
     [
-        "policyStatus", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
+        "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
-        "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select",
+        "metrics", "intelligent-tiering", "ownershipControls", "torrent", "restore", "select",
     ];
 
     /// <summary>Any query parameter other than presigning's X-Amz-* and the SDKs' x-id names a subresource.</summary>
@@ -150,6 +150,21 @@ internal sealed class S3Request
                 ("DELETE", _) => S3Operation.DeleteBucketCors,
                 _ => S3Operation.Unsupported,
             };
+        }
+        if (hasBucket && query.ContainsKey("publicAccessBlock"))
+        {
+            return (method, hasKey) switch
+            {
+                (_, true) => S3Operation.Unsupported, // a bucket's subresource only
+                ("GET", _) => S3Operation.GetPublicAccessBlock,
+                ("PUT", _) => S3Operation.PutPublicAccessBlock,
+                ("DELETE", _) => S3Operation.DeletePublicAccessBlock,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        if (hasBucket && query.ContainsKey("policyStatus"))
+        {
+            return method == "GET" && !hasKey ? S3Operation.GetBucketPolicyStatus : S3Operation.Unsupported;
         }
         if (hasBucket && query.ContainsKey("acl"))
         {
