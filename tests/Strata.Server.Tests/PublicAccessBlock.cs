@@ -207,6 +207,24 @@ public sealed class PublicAccessBlock(StrataServer server) : IClassFixture<Strat
         Assert.Empty((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "b.txt", ContentBody = "b", CannedACL = S3CannedACL.Private });
     }
+
+    [Fact]
+    public async Task BlockPublicAcls_refuses_a_browser_upload_whose_form_asks_for_a_public_acl()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        await PutAsync(s3, bucket, blockAcls: true);
+        var fields = PostForms.SignedV2($$"""{"bucket": "{{bucket}}"}, ["starts-with", "$key", ""], {"acl": "public-read"}""", server.Time.GetUtcNow().AddMinutes(5));
+        fields.InsertRange(0, [new("key", "a.txt"), new("acl", "public-read")]);
+        using var content = PostForms.Content(fields, Encoding.UTF8.GetBytes("a"));
+        using var http = new HttpClient();
+
+        using var response = await http.PostAsync(new Uri(server.Endpoint, bucket), content);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("<Code>AccessDenied</Code>", await response.Content.ReadAsStringAsync());
+        Assert.Empty((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
+    }
 }
 
 /// <summary>The administrator's default for new buckets (PUT /_strata/admin/public-access-block), on a server of its own.</summary>

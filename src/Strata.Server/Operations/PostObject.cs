@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Primitives;
 using Strata.Core;
 using Strata.Core.PostPolicy;
+using Strata.Core.PublicAccess;
 using Strata.Engine.Objects;
 using Strata.Server.Auth;
 using Strata.Server.Body;
@@ -44,7 +45,9 @@ internal static class PostObject
             if (policy.LengthRange is { } limits) range = (limits.Min, Math.Min(limits.Max, PutObject.MaxObjectSize));
         }
         ctx.Authorizer.Check(ctx.Http, principal, "s3:PutObject", bucket, key);
-        if (fields.TryGetValue("acl", out var acl) && acl is not ("private" or "bucket-owner-full-control"))
+        // BlockPublicAcls holds for the form's acl field as for PutObject's x-amz-acl header: 403 before 400.
+        if (fields.TryGetValue("acl", out var acl)) PublicAccessBlocks.RefusePublicAcl(ctx.Authorizer.PublicAccess.Of(bucket), PublicAcls.IsPublicCanned(acl));
+        if (acl is not (null or "private" or "bucket-owner-full-control"))
         {
             S3Fail.With(StrataError.AccessControlListNotSupported);
         }
