@@ -19,7 +19,7 @@ internal static class BucketPublicAccessBlock
         var document = ctx.Engine.GetBucketConfig(ctx.S3.RequireBucket(), BucketConfigKind.PublicAccessBlock)
             ?? throw S3Fail.Exception(StrataError.NoSuchPublicAccessBlockConfiguration);
         ctx.Response.ContentType = "application/xml";
-        await ctx.Response.WriteAsync(CorsConfigurationWriter.Declaration + document, ctx.Aborted);
+        await ctx.Response.WriteAsync(PublicAccessBlockXml.Declaration + document, ctx.Aborted);
     }
 
     public static async Task PutAsync(S3Context ctx)

@@ -14,6 +14,8 @@ internal static class PublicAccessBlockXml
     /// <summary>The document is four booleans; 4 KB leaves room for white space and a namespace prefix.</summary>
     public const int MaxBytes = 4 * 1024;
 
+    public const string Declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
     private const string Root = "PublicAccessBlockConfiguration";
 
     // In S3's order, which is also PublicAccessBlock's.
