@@ -138,7 +138,7 @@ internal static class Schema
         ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
         ALTER TABLE version_parts ADD COLUMN checksum TEXT;
         """,
-        // 9 (13 once #14's other migrations are merged): server-wide settings the administrator sets, one row per
+        // 9: server-wide settings the administrator sets, one row per
         // name; "default-public-access-block" is copied into each new bucket's bucket_configs at CreateBucket.
         """
         CREATE TABLE server_settings(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
