@@ -8,6 +8,9 @@ namespace Strata.Engine.Buckets;
 public static class BucketConfigKind
 {
     public const string Cors = "cors";
+
+    /// <summary>Object Lock: present once enabled (it cannot be turned off), in ObjectLockConfiguration's stored form.</summary>
+    public const string ObjectLock = "object-lock";
 }
 
 /// <summary>Bucket configuration documents (CORS, and later tagging, lifecycle, …): one row per bucket and kind.</summary>

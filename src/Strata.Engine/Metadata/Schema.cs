@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     private static readonly string[] Migrations =
     [
@@ -137,6 +137,17 @@ internal static class Schema
         """
         ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
         ALTER TABLE version_parts ADD COLUMN checksum TEXT;
+        """,
+        // 9: Object Lock (planned as 12 once the parallel migrations merge). A version's retention (mode GOVERNANCE or
+        // COMPLIANCE, until a time in ms) and legal hold (NULL never set, 0 OFF, 1 ON); an upload carries the same three
+        // to the object its completion makes. "Locked now" is one indexed-row test: see ObjectLockSql.LockedAt.
+        """
+        ALTER TABLE versions ADD COLUMN lock_mode TEXT;
+        ALTER TABLE versions ADD COLUMN lock_until_ms INTEGER;
+        ALTER TABLE versions ADD COLUMN legal_hold INTEGER;
+        ALTER TABLE uploads ADD COLUMN lock_mode TEXT;
+        ALTER TABLE uploads ADD COLUMN lock_until_ms INTEGER;
+        ALTER TABLE uploads ADD COLUMN legal_hold INTEGER;
         """,
     ];
 
