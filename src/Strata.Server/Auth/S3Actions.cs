@@ -41,6 +41,12 @@ internal static class S3Actions
             S3Operation.PutObjectAcl => versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl",
             S3Operation.GetBucketCors => "s3:GetBucketCORS",
             S3Operation.PutBucketCors or S3Operation.DeleteBucketCors => "s3:PutBucketCORS",
+            S3Operation.GetObjectLockConfiguration => "s3:GetBucketObjectLockConfiguration",
+            S3Operation.PutObjectLockConfiguration => "s3:PutBucketObjectLockConfiguration",
+            S3Operation.GetObjectRetention => "s3:GetObjectRetention",
+            S3Operation.PutObjectRetention => "s3:PutObjectRetention",
+            S3Operation.GetObjectLegalHold => "s3:GetObjectLegalHold",
+            S3Operation.PutObjectLegalHold => "s3:PutObjectLegalHold",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone
             S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",
