@@ -394,7 +394,7 @@ public sealed class CorsAcrossRestarts
             {
                 connection.Open();
                 using var downgrade = connection.CreateCommand();
-                downgrade.CommandText = """
+                downgrade.CommandText = SchemaDowngrades.UndoObjectLock + """
                     ALTER TABLE uploads DROP COLUMN checksum_type;
                     ALTER TABLE version_parts DROP COLUMN checksum;
                     DROP TABLE bucket_configs;

@@ -65,7 +65,7 @@ public sealed class SchemaUpgrade
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = """
+            command.CommandText = SchemaDowngrades.UndoObjectLock + """
                 UPDATE version_parts SET checksum = NULL;
                 ALTER TABLE uploads DROP COLUMN checksum_type;
                 ALTER TABLE version_parts DROP COLUMN checksum;
