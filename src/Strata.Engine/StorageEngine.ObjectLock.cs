@@ -29,6 +29,21 @@ public sealed partial class StorageEngine
         return _committer.WriteAsync(tx => ObjectLockWrites.PutRetention(tx, bucket, key, versionId, retention, bypassGovernance, now));
     }
 
+    /// <summary>
+    /// Is the version locked now: legal hold on, or a retain-until date in the future? The question lifecycle asks before
+    /// it removes a version (its queries use the same <see cref="ObjectLockSql.LockedAt"/>); false for a version that does not exist.
+    /// </summary>
+    public bool IsVersionLocked(BucketName bucket, ObjectKey key, VersionId versionId)
+    {
+        using var session = Read();
+        using var command = session.Command($"""
+            SELECT {ObjectLockSql.LockedAt} FROM versions v JOIN buckets b ON b.id = v.bucket_id
+            WHERE b.name = $n AND v.key = $k AND v.version_id = $v
+            """)
+            .With("$n", bucket.Value).With("$k", key.ToUtf8()).With("$v", versionId.Value).With("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        return command.ExecuteScalar() is long locked && locked != 0;
+    }
+
     /// <summary>Turns a version's legal hold on or off; the latest version when no id is given.</summary>
     public Task PutObjectLegalHoldAsync(BucketName bucket, ObjectKey key, VersionId? versionId, bool on) =>
         _committer.WriteAsync(tx => ObjectLockWrites.PutLegalHold(tx, bucket, key, versionId, on));

@@ -10,9 +10,9 @@ internal static class ObjectLockSql
     /// <summary>
     /// Is the version (table alias v) locked at $now (Unix ms)? The same answer as <see cref="ObjectLockState.IsLockedAt"/>,
     /// for a query that must leave locked versions out (lifecycle's expirations): legal hold on, or a retain-until date
-    /// not yet passed.
+    /// not yet passed. Never NULL (an unlocked version's columns are), so <c>NOT</c> of it selects the unlocked versions.
     /// </summary>
-    public const string LockedAt = "(v.legal_hold = 1 OR v.lock_until_ms > $now)";
+    public const string LockedAt = "(COALESCE(v.legal_hold, 0) = 1 OR COALESCE(v.lock_until_ms, 0) > $now)";
 
     /// <summary>Reads the three columns starting at <paramref name="first"/>.</summary>
     public static ObjectLockState Read(SqliteDataReader r, int first)
