@@ -189,6 +189,22 @@ public sealed class ObjectLock(StrataServer server) : IClassFixture<StrataServer
     }
 
     [Fact]
+    public async Task A_bucket_policy_that_denies_the_bypass_holds_the_root_user_to_governance_too()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await LockedBucketAsync();
+        var v = await PutLockedAsync(s3, bucket, "k", ObjectLockMode.Governance, ServerTimePlus(TimeSpan.FromDays(1)));
+        await s3.PutBucketPolicyAsync(bucket, $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:BypassGovernanceRetention","Resource":"arn:aws:s3:::{{bucket}}/*"}]}
+            """);
+        Assert.Equal("403 AccessDenied", await RefusedAsync(() => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", VersionId = v, BypassGovernanceRetention = true })));
+
+        await s3.DeleteBucketPolicyAsync(bucket);
+        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", VersionId = v, BypassGovernanceRetention = true });
+        Assert.Empty((await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions ?? []);
+    }
+
+    [Fact]
     public async Task Compliance_can_be_extended_but_never_shortened_removed_or_bypassed_even_by_root()
     {
         using var s3 = server.CreateClient();
@@ -382,35 +398,5 @@ public sealed class ObjectLock(StrataServer server) : IClassFixture<StrataServer
         Assert.Null(head.ObjectLockMode);
         Assert.Null(head.ObjectLockRetainUntilDate);
         Assert.Equal(ObjectLockLegalHoldStatus.On, head.ObjectLockLegalHoldStatus);
-    }
-}
-
-/// <summary>The engine's question for lifecycle, "is this version locked now?", answers as the S3 requests enforce.</summary>
-public sealed class ObjectLockQuestion(StrataServer server) : IClassFixture<StrataServer>
-{
-    [Fact]
-    public async Task A_version_is_locked_while_held_or_retained_and_not_after_its_date()
-    {
-        using var s3 = server.CreateClient();
-        var bucket = StrataServer.UniqueBucketName("question");
-        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, ObjectLockEnabledForBucket = true });
-        var now = server.Time.GetUtcNow().UtcDateTime;
-        var plain = (await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "plain", ContentBody = "x" })).VersionId;
-        var held = (await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "held", ContentBody = "x", ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On })).VersionId;
-        var retained = (await s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket, Key = "retained", ContentBody = "x", ObjectLockMode = ObjectLockMode.Compliance, ObjectLockRetainUntilDate = now.AddMinutes(1),
-        })).VersionId;
-        var engine = server.Host.StorageEngine;
-        bool Locked(string key, string version) => engine.IsVersionLocked(Core.BucketName.Parse(bucket), Core.ObjectKey.Parse(key), Core.VersionId.Parse(version));
-
-        Assert.Equal((false, true, true), (Locked("plain", plain), Locked("held", held), Locked("retained", retained)));
-        server.Time.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal((false, true, false), (Locked("plain", plain), Locked("held", held), Locked("retained", retained)));
-        await s3.PutObjectLegalHoldAsync(new PutObjectLegalHoldRequest { BucketName = bucket, Key = "held", LegalHold = new ObjectLockLegalHold { Status = ObjectLockLegalHoldStatus.Off } });
-        Assert.False(Locked("held", held));
-        // And what the question says is what a permanent delete finds.
-        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "retained", VersionId = retained });
-        Assert.False(Locked("retained", retained));
     }
 }
