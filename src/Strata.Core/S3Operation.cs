@@ -44,6 +44,12 @@ public enum S3Operation
     PutPublicAccessBlock,
     DeletePublicAccessBlock,
     GetBucketPolicyStatus,
+    GetObjectLockConfiguration,
+    PutObjectLockConfiguration,
+    GetObjectRetention,
+    PutObjectRetention,
+    GetObjectLegalHold,
+    PutObjectLegalHold,
 
     /// <summary>OPTIONS on a bucket or object: a browser's CORS preflight, answered without authentication.</summary>
     PreflightCors,

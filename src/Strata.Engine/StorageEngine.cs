@@ -93,8 +93,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Buckets ----
 
-    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region) =>
-        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow()));
+    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, bool objectLockEnabled = false) =>
+        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow(), objectLockEnabled));
 
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
@@ -207,10 +207,12 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Multipart uploads ----
 
-    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType)
+    /// <param name="objectLock">The x-amz-object-lock-* headers, given to the object the completion makes.</param>
+    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType,
+        Core.ObjectLock.ObjectLockState? objectLock = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now, objectLock));
     }
 
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>

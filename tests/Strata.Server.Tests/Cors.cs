@@ -394,13 +394,7 @@ public sealed class CorsAcrossRestarts
             {
                 connection.Open();
                 using var downgrade = connection.CreateCommand();
-                downgrade.CommandText = """
-                    ALTER TABLE uploads DROP COLUMN checksum_type;
-                    ALTER TABLE version_parts DROP COLUMN checksum;
-                    DROP TABLE bucket_configs;
-                    DROP TABLE server_settings;
-                    PRAGMA user_version = 6;
-                    """;
+                downgrade.CommandText = SchemaDowngrades.To(6);
                 downgrade.ExecuteNonQuery();
             }
 

@@ -65,13 +65,7 @@ public sealed class SchemaUpgrade
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE version_parts SET checksum = NULL;
-                ALTER TABLE uploads DROP COLUMN checksum_type;
-                ALTER TABLE version_parts DROP COLUMN checksum;
-                DROP TABLE server_settings;
-                PRAGMA user_version = 7;
-                """;
+            command.CommandText = SchemaDowngrades.To(7);
             command.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();

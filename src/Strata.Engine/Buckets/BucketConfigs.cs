@@ -11,6 +11,8 @@ public static class BucketConfigKind
 
     /// <summary>Block Public Access (PublicAccessBlockConfiguration); a new bucket starts with the server's default, if one is set.</summary>
     public const string PublicAccessBlock = "public-access-block";
+    /// <summary>Object Lock: present once enabled (it cannot be turned off), in ObjectLockConfiguration's stored form.</summary>
+    public const string ObjectLock = "object-lock";
 }
 
 /// <summary>Bucket configuration documents (CORS, and later tagging, lifecycle, …): one row per bucket and kind.</summary>

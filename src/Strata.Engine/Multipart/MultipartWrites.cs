@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Strata.Core;
 using Strata.Engine.Blobs;
 using Strata.Engine.Metadata;
+using Strata.Engine.ObjectLock;
 using Strata.Engine.Objects;
 
 namespace Strata.Engine.Multipart;
@@ -14,15 +15,19 @@ namespace Strata.Engine.Multipart;
 internal static class MultipartWrites
 {
     public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm,
-        string? checksumType, DateTimeOffset now)
+        string? checksumType, DateTimeOffset now, Core.ObjectLock.ObjectLockState? objectLock = null)
     {
-        var (bucketId, _) = StackWrites.Bucket(tx, bucket);
+        var (bucketId, state) = StackWrites.Bucket(tx, bucket);
+        // S3 refuses lock headers the bucket cannot honour when the upload starts; the default retention applies at completion.
+        var requested = objectLock ?? Core.ObjectLock.ObjectLockState.None;
+        if (!requested.IsEmpty) ObjectLockWrites.ForNewVersion(tx, bucketId, state, requested, now);
         var uploadId = RandomIds.UrlSafe32();
         using var insert = tx.Command("""
-            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type) VALUES($u, $b, $k, $t, $h, $c, $ct)
+            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold)
+            VALUES($u, $b, $k, $t, $h, $c, $ct, $lm, $lu, $lh)
             """)
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
-            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType);
+            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested);
         insert.ExecuteNonQuery();
         return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
     }
@@ -95,14 +100,18 @@ internal static class MultipartWrites
         string headersText;
         string? algorithm;
         string? checksumType;
-        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type FROM uploads WHERE id = $u").With("$u", upload))
+        Core.ObjectLock.ObjectLockState requestedLock;
+        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold FROM uploads WHERE id = $u").With("$u", upload))
         using (var r = info.ExecuteReader())
         {
             r.Read();
             headersText = r.GetString(0);
             algorithm = r.IsDBNull(1) ? null : r.GetString(1);
             checksumType = r.IsDBNull(2) ? null : r.GetString(2);
+            requestedLock = ObjectLockSql.Read(r, 3);
         }
+        // A retain-until date that passed while the parts were uploaded protects nothing any more; the upload still completes.
+        if (requestedLock.Retention is { } asked && asked.RetainUntil <= now) requestedLock = requestedLock with { Retention = null };
         var stored = new Dictionary<int, StoredPart>();
         using (var parts = tx.Command("SELECT part_number, size, etag, checksum, blob_id, inline FROM parts WHERE upload = $u").With("$u", upload))
         using (var r = parts.ExecuteReader())
@@ -146,7 +155,7 @@ internal static class MultipartWrites
 
         var checksum = ObjectChecksum(chosen, algorithm, checksumType, checksumRule);
 
-        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions);
+        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions, requestedLock);
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;
         foreach (var part in chosen)

@@ -21,6 +21,9 @@ public sealed record ObjectVersion(
 
     /// <summary>For a completed multipart upload, how many parts make up the content (in version_parts); 0 otherwise.</summary>
     public int PartsCount { get; init; }
+
+    /// <summary>Its Object Lock retention and legal hold (none in listings, which do not read them).</summary>
+    public Core.ObjectLock.ObjectLockState Lock { get; init; } = Core.ObjectLock.ObjectLockState.None;
 }
 
 /// <summary>A verified x-amz-checksum-* value kept with the object: algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256) and base64 value.</summary>

@@ -159,6 +159,12 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.DeletePublicAccessBlock => BucketPublicAccessBlock.DeleteAsync(ctx),
         S3Operation.GetBucketPolicyStatus => BucketPolicyStatus.GetAsync(ctx),
         S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
+        S3Operation.GetObjectLockConfiguration => BucketObjectLock.GetAsync(ctx),
+        S3Operation.PutObjectLockConfiguration => BucketObjectLock.PutAsync(ctx),
+        S3Operation.GetObjectRetention => ObjectLockSettings.GetRetentionAsync(ctx),
+        S3Operation.PutObjectRetention => ObjectLockSettings.PutRetentionAsync(ctx),
+        S3Operation.GetObjectLegalHold => ObjectLockSettings.GetLegalHoldAsync(ctx),
+        S3Operation.PutObjectLegalHold => ObjectLockSettings.PutLegalHoldAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };
 

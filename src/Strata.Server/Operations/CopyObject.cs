@@ -17,6 +17,8 @@ internal static class CopyObject
         var directive = ctx.Request.Header("x-amz-metadata-directive") ?? "COPY";
         if (directive is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown metadata directive.");
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
+        // S3: the copy gets the lock its request asks for (or the bucket's default), never the source's.
+        var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: false);
         ctx.Engine.GetBucket(bucketName);
         var (sourceBucket, found) = FindSource(ctx, out var source);
         // S3: a single copy takes at most 5 GiB; larger objects are copied part by part with UploadPartCopy.
@@ -44,7 +46,7 @@ internal static class CopyObject
                 await draft.WriteFromAsync(summed ?? content, ctx.Aborted);
                 checksum = summed is null ? found.Checksum : new Checksum(PayloadChecksum.Name(summed.Algorithm), summed.ComputeBase64());
             }
-            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
+            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock);
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 

@@ -51,6 +51,14 @@ internal static class PostObject
         {
             S3Fail.With(StrataError.AccessControlListNotSupported);
         }
+        // Object Lock fields are not taken from a form yet: refused, never dropped (the bucket's default retention still applies).
+        foreach (var name in fields.Keys)
+        {
+            if (name.StartsWith("x-amz-object-lock-", StringComparison.OrdinalIgnoreCase))
+            {
+                S3Fail.With(StrataError.NotImplemented, "Object Lock fields in a POST upload are not implemented by Strata; send them with a PUT.");
+            }
+        }
         var headers = Headers(fields);
         var expectedMd5 = PutObject.ContentMd5(fields.GetValueOrDefault("Content-MD5"));
         var (algorithm, claimed) = ChecksumField(fields);

@@ -30,6 +30,7 @@ internal static class PutObject
         var expectedMd5 = ContentMd5(ctx.Request.Header("Content-MD5"));
         var headers = ObjectHeaderReader.Read(ctx.Request);
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
+        var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: true);
         ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
 
         await using var draft = ctx.Engine.CreateDraft();
@@ -37,7 +38,7 @@ internal static class PutObject
         await draft.WriteFromAsync(body, ctx.Aborted, BodyPace);
         if (length is not null && draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
-        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
+        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock);
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
 
         ctx.Response.Headers.ETag = result.ETag;

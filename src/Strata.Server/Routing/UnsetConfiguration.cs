@@ -17,7 +17,6 @@ internal static class UnsetConfiguration
         new("website", "s3:GetBucketWebsite", StrataError.NoSuchWebsiteConfiguration),
         new("tagging", "s3:GetBucketTagging", StrataError.NoSuchTagSet),
         new("replication", "s3:GetReplicationConfiguration", StrataError.ReplicationConfigurationNotFoundError),
-        new("object-lock", "s3:GetBucketObjectLockConfiguration", StrataError.ObjectLockConfigurationNotFoundError),
     ];
 
     public static Entry? Find(IQueryCollection query)
