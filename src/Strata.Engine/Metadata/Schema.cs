@@ -142,8 +142,8 @@ internal static class Schema
         // name; "default-public-access-block" is copied into each new bucket's bucket_configs at CreateBucket.
         """
         CREATE TABLE server_settings(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-        // 10: Object Lock. A version's retention (mode GOVERNANCE or
-        // COMPLIANCE, until a time in ms) and legal hold (NULL never set, 0 OFF, 1 ON); an upload carries the same three
+        """,
+        // 10: Object Lock. A version's retention (mode GOVERNANCE or COMPLIANCE, until a time in ms) and legal hold (NULL never set, 0 OFF, 1 ON); an upload carries the same three
         // to the object its completion makes. "Locked now" is one indexed-row test: see ObjectLockSql.LockedAt.
         """
         ALTER TABLE versions ADD COLUMN lock_mode TEXT;
