@@ -46,6 +46,16 @@ public enum S3Operation
     GetBucketTagging,
     PutBucketTagging,
     DeleteBucketTagging,
+    GetPublicAccessBlock,
+    PutPublicAccessBlock,
+    DeletePublicAccessBlock,
+    GetBucketPolicyStatus,
+    GetObjectLockConfiguration,
+    PutObjectLockConfiguration,
+    GetObjectRetention,
+    PutObjectRetention,
+    GetObjectLegalHold,
+    PutObjectLegalHold,
 
     /// <summary>OPTIONS on a bucket or object: a browser's CORS preflight, answered without authentication.</summary>
     PreflightCors,

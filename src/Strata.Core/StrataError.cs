@@ -59,6 +59,8 @@ public enum StrataError
     SignatureDoesNotMatch,
     XAmzContentSHA256Mismatch,
     InvalidBucketState,
+    InvalidRetentionPeriod,
+    NoSuchObjectLockConfiguration,
 }
 
 /// <summary>Abandons a request with an S3 error; the front end turns it into S3's XML error body.</summary>
@@ -130,6 +132,8 @@ public static class S3Fail
         StrataError.XAmzContentSHA256Mismatch => "The provided 'x-amz-content-sha256' header does not match what was computed.",
         StrataError.IllegalVersioningConfigurationException => "The versioning configuration specified in the request is invalid.",
         StrataError.InvalidBucketState => "The request is not valid with the current state of the bucket.",
+        StrataError.InvalidRetentionPeriod => "Default retention period must be a positive integer value.",
+        StrataError.NoSuchObjectLockConfiguration => "The specified object does not have a ObjectLock configuration",
         _ => error.ToString(),
     };
 }

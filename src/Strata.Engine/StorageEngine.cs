@@ -93,8 +93,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Buckets ----
 
-    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region) =>
-        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow()));
+    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, bool objectLockEnabled = false) =>
+        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow(), objectLockEnabled));
 
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
@@ -207,11 +207,13 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Multipart uploads ----
 
+    /// <param name="objectLock">The x-amz-object-lock-* headers, given to the object the completion makes.</param>
+    /// <param name="tags">x-amz-tagging, given to the object the completion makes.</param>
     public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType,
-        Core.Tagging.TagSet? tags = null)
+        Core.ObjectLock.ObjectLockState? objectLock = null, Core.Tagging.TagSet? tags = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, tags ?? Core.Tagging.TagSet.Empty, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now, objectLock, tags));
     }
 
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>

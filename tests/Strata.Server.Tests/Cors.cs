@@ -389,19 +389,12 @@ public sealed class CorsAcrossRestarts
             await server.StartAsync();
             var bucket = await server.CreateBucketAsync();
             await server.StopAsync();
-            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns, nor schema 9's tags).
+            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns, nor 9's server settings).
             using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "metadata.db")};Pooling=False"))
             {
                 connection.Open();
                 using var downgrade = connection.CreateCommand();
-                downgrade.CommandText = """
-                    ALTER TABLE uploads DROP COLUMN checksum_type;
-                    ALTER TABLE version_parts DROP COLUMN checksum;
-                    ALTER TABLE versions DROP COLUMN tags;
-                    ALTER TABLE uploads DROP COLUMN tags;
-                    DROP TABLE bucket_configs;
-                    PRAGMA user_version = 6;
-                    """;
+                downgrade.CommandText = SchemaDowngrades.To(6);
                 downgrade.ExecuteNonQuery();
             }
 

@@ -43,7 +43,7 @@ public sealed class SchemaUpgrade
                 });
                 Assert.Equal(part.Length, attributes.ObjectSize);
                 Assert.Equal(1, attributes.ObjectParts.TotalPartsCount);
-                // Migration 9: a version from before it has no tags, and takes some.
+                // Migration 11: a version from before it has no tags, and takes some.
                 Assert.Empty((await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "done.bin" })).Tagging ?? []);
                 await s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
                 {
@@ -72,14 +72,7 @@ public sealed class SchemaUpgrade
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE version_parts SET checksum = NULL;
-                ALTER TABLE uploads DROP COLUMN checksum_type;
-                ALTER TABLE version_parts DROP COLUMN checksum;
-                ALTER TABLE versions DROP COLUMN tags;
-                ALTER TABLE uploads DROP COLUMN tags;
-                PRAGMA user_version = 7;
-                """;
+            command.CommandText = SchemaDowngrades.To(7);
             command.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();

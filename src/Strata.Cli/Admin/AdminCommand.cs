@@ -5,7 +5,7 @@ using Strata.Client.Connection;
 namespace Strata.Cli.Admin;
 
 /// <summary>
-/// `strata admin`: users, access keys, policies and the root user's MFA device, through the admin API.
+/// `strata admin`: users, access keys, policies, the root user's MFA device and the Block Public Access default, through the admin API.
 /// Prints a readable table by default and the server's JSON with --json.
 /// </summary>
 internal static class AdminCommand
@@ -17,7 +17,7 @@ internal static class AdminCommand
 
     public static Command Create()
     {
-        var admin = new Command("admin", "Manage users, access keys, policies and MFA Delete's device as the root user "
+        var admin = new Command("admin", "Manage users, access keys, policies, MFA Delete's device and the Block Public Access default as the root user "
             + "(keys from --profile, else STRATA_ROOT_ACCESS_KEY/STRATA_ROOT_SECRET_KEY, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default profile)");
         Connection.AddTo(admin);
         admin.Options.Add(Json);
@@ -62,10 +62,11 @@ internal static class AdminCommand
             c.SendAsync(HttpMethod.Post, "mfa/resync", [("code1", p.GetValue(code1)!), ("code2", p.GetValue(code2)!)])));
         mfa.Subcommands.Add(MfaResetCommand.Create());
         admin.Subcommands.Add(mfa);
+        admin.Subcommands.Add(PublicAccessBlockCommand.Create());
         return admin;
     }
 
-    private static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call)
+    internal static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call)
     {
         var command = new Command(name, description);
         foreach (var symbol in symbols)

@@ -13,10 +13,14 @@ internal static class AdminTables
         foreach (var property in answer.RootElement.EnumerateObject())
         {
             if (property.Value.ValueKind == JsonValueKind.Array) text.Append(Table(property.Value));
-            else text.Append(property.Name).Append(": ").Append(property.Value.ToString()).Append('\n');
+            else text.Append(property.Name).Append(": ").Append(Scalar(property.Value)).Append('\n');
         }
         return text.ToString();
     }
+
+    // true and false as JSON spells them (JsonElement.ToString() gives "True").
+    private static string Scalar(JsonElement value) =>
+        value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetRawText() : value.ToString();
 
     private static string Table(JsonElement rows)
     {

@@ -13,6 +13,9 @@ internal abstract class ConditionClause(ConditionOperator op, string key)
 
     public string Key { get; } = key;
 
+    /// <summary>The values as the policy wrote them (Block Public Access reads whether they are fixed).</summary>
+    public IReadOnlyList<string> Values { get; private set; } = [];
+
     /// <summary>
     /// A variable with no value makes a positive operator fail to match; for a negated one it makes the clause
     /// false too, rather than "not equal to an unknown value" turning into a grant or a denial.
@@ -74,7 +77,7 @@ internal abstract class ConditionClause(ConditionOperator op, string key)
     public static ConditionClause Create(ConditionOperator op, string key, IReadOnlyList<string> values, bool variables)
     {
         variables &= op.AllowsVariables;
-        return op.Family switch
+        ConditionClause clause = op.Family switch
         {
             ConditionFamily.String => new StringClause(op, key, Compile(values, p => WildcardPattern.Compile(p, op.Wildcards, variables, op.IgnoreCase))),
             ConditionFamily.Arn => new ArnClause(op, key, Compile(values, p => ArnPattern.Compile(p, variables))),
@@ -85,6 +88,8 @@ internal abstract class ConditionClause(ConditionOperator op, string key)
             ConditionFamily.IpAddress => new IpClause(op, key, Compile(values, p => IpCidr.TryParse(p, out var c) ? c : Invalid<IpCidr>(op, key, p))),
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
+        clause.Values = values;
+        return clause;
     }
 
     private static T[] Compile<T>(IReadOnlyList<string> values, Func<string, T> compile)

@@ -18,13 +18,18 @@ internal sealed class PolicyStatement(
 
     public PolicyEffect Effect { get; } = effect;
 
-    public IReadOnlyList<ConditionClause> Conditions => conditions;
+    /// <summary>The Principal or NotPrincipal (<see cref="NotPrincipal"/>); null in an identity policy.</summary>
+    public PrincipalSet? Principal { get; } = principal;
+
+    public bool NotPrincipal { get; } = notPrincipal;
+
+    public IReadOnlyList<ConditionClause> Conditions { get; } = conditions;
 
     /// <summary>Whether the statement applies to the request: principal, action, resource and every condition.</summary>
     public bool Applies(RequestContext context)
     {
         // Identity policies carry no principal: they apply to whoever they are attached to.
-        if (principal is not null && principal.Matches(context.PrincipalArn) == notPrincipal) return false;
+        if (Principal is not null && Principal.Matches(context.PrincipalArn) == NotPrincipal) return false;
         if (MatchesAny(actions, context.Action, context, out _) == notAction) return false;
 
         var resourceMatched = MatchesAny(resources, context.ResourceArn, context, out var unresolved);

@@ -64,6 +64,9 @@ internal sealed class PrincipalSet
         else throw Invalid();
     }
 
+    /// <summary>"*" or {"AWS": "*"}: everyone, anonymous callers included.</summary>
+    public bool IsEveryone => _everyone;
+
     public bool Matches(string? principalArn)
     {
         if (_everyone) return true;

@@ -8,6 +8,11 @@ namespace Strata.Engine.Buckets;
 public static class BucketConfigKind
 {
     public const string Cors = "cors";
+
+    /// <summary>Block Public Access (PublicAccessBlockConfiguration); a new bucket starts with the server's default, if one is set.</summary>
+    public const string PublicAccessBlock = "public-access-block";
+    /// <summary>Object Lock: present once enabled (it cannot be turned off), in ObjectLockConfiguration's stored form.</summary>
+    public const string ObjectLock = "object-lock";
     public const string Tagging = "tagging";
 }
 

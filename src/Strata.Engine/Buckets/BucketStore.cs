@@ -3,7 +3,9 @@ using Strata.Core;
 using Strata.Engine.Blobs;
 using Strata.Engine.Metadata;
 using Strata.Engine.Multipart;
+using Strata.Engine.ObjectLock;
 using Strata.Engine.Objects;
+using Strata.Engine.Settings;
 
 namespace Strata.Engine.Buckets;
 
@@ -31,7 +33,8 @@ internal static class BucketWrites
 {
     private const string UsEast1 = "us-east-1";
 
-    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now)
+    /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: S3 then enables versioning with Object Lock.</param>
+    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now, bool objectLockEnabled = false)
     {
         using (var exists = tx.Command($"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n").With("$n", name.Value))
         using (var found = exists.ExecuteReader())
@@ -44,11 +47,18 @@ internal static class BucketWrites
                 S3Fail.With(StrataError.BucketAlreadyOwnedByYou);
             }
         }
-        using var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region) VALUES($n, $t, $r) RETURNING {Rows.BucketColumns}")
-            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region);
-        using var r = insert.ExecuteReader();
-        r.Read();
-        return Rows.ReadBucket(r);
+        BucketInfo created;
+        using (var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region, versioning) VALUES($n, $t, $r, $v) RETURNING {Rows.BucketColumns}")
+            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region)
+            .With("$v", (long)(objectLockEnabled ? VersioningState.Enabled : VersioningState.Unversioned)))
+        using (var r = insert.ExecuteReader())
+        {
+            r.Read();
+            created = Rows.ReadBucket(r);
+        }
+        SettingRows.CopyBucketDefaults(tx, created.Id);
+        if (objectLockEnabled) ObjectLockWrites.SetConfiguration(tx, created.Id, Core.ObjectLock.ObjectLockConfiguration.Enabled);
+        return created;
     }
 
     public static bool Delete(WriteTransaction tx, BlobStore blobs, BucketName name)
@@ -81,6 +91,11 @@ internal static class BucketWrites
             VersioningDecision.Refuse(var error, var message) => throw S3Fail.Exception(error, message),
             _ => throw new InvalidOperationException(),
         };
+        // S3: versioning cannot be suspended on a bucket with Object Lock (its locks rely on every write keeping the old versions).
+        if (target != VersioningState.Enabled && ObjectLockWrites.Configuration(tx, id) is not null)
+        {
+            S3Fail.With(StrataError.InvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
+        }
         using var command = tx.Command($"UPDATE buckets SET versioning = $v, mfa_delete = $m WHERE id = $id RETURNING {Rows.BucketColumns}")
             .With("$id", id).With("$v", (long)target).With("$m", (long)targetMfa);
         using var r = command.ExecuteReader();

@@ -8,16 +8,16 @@ namespace Strata.Engine.Metadata;
 /// <summary>Reads rows of the versions table; every query selects <see cref="VersionColumns"/> in this order.</summary>
 internal static class Rows
 {
-    public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline, v.parts_count, v.tags";
+    public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline, v.parts_count, v.lock_mode, v.lock_until_ms, v.legal_hold, v.tags";
 
     /// <summary>
     /// The columns a listing returns, in the same positions: a listing page never needs an object's stored
     /// headers, checksum or inline body, so it does not read them.
     /// </summary>
-    public const string ListingColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, '', NULL, NULL, NULL, v.parts_count, NULL";
+    public const string ListingColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, '', NULL, NULL, NULL, v.parts_count, NULL, NULL, NULL, NULL";
 
     /// <summary>The same columns unqualified, for RETURNING clauses (which cannot name a table alias).</summary>
-    public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, tags";
+    public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, lock_mode, lock_until_ms, legal_hold, tags";
 
     public static ObjectVersion ReadVersion(SqliteDataReader r, byte[]? keyBytes = null)
     {
@@ -37,7 +37,8 @@ internal static class Rows
             Inline: r.IsDBNull(10) ? null : (byte[])r.GetValue(10))
         {
             PartsCount = (int)r.GetInt64(11),
-            Tags = TagSet.Deserialize(r.IsDBNull(12) ? null : r.GetString(12)),
+            Lock = ObjectLock.ObjectLockSql.Read(r, 12),
+            Tags = TagSet.Deserialize(r.IsDBNull(15) ? null : r.GetString(15)),
         };
     }
 

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 9;
+    public const int Version = 11;
 
     private static readonly string[] Migrations =
     [
@@ -138,7 +138,22 @@ internal static class Schema
         ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
         ALTER TABLE version_parts ADD COLUMN checksum TEXT;
         """,
-        // 9 (#14, tagging): a version's tags, and an upload's from x-amz-tagging until completion, in TagSet's stored
+        // 9: server-wide settings the administrator sets, one row per
+        // name; "default-public-access-block" is copied into each new bucket's bucket_configs at CreateBucket.
+        """
+        CREATE TABLE server_settings(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        """,
+        // 10: Object Lock. A version's retention (mode GOVERNANCE or COMPLIANCE, until a time in ms) and legal hold (NULL never set, 0 OFF, 1 ON); an upload carries the same three
+        // to the object its completion makes. "Locked now" is one indexed-row test: see ObjectLockSql.LockedAt.
+        """
+        ALTER TABLE versions ADD COLUMN lock_mode TEXT;
+        ALTER TABLE versions ADD COLUMN lock_until_ms INTEGER;
+        ALTER TABLE versions ADD COLUMN legal_hold INTEGER;
+        ALTER TABLE uploads ADD COLUMN lock_mode TEXT;
+        ALTER TABLE uploads ADD COLUMN lock_until_ms INTEGER;
+        ALTER TABLE uploads ADD COLUMN legal_hold INTEGER;
+        """,
+        // 11: tagging. A version's tags, and an upload's from x-amz-tagging until completion, in TagSet's stored
         // form ("k=v&k2=v2", percent-encoded); NULL for none. PutObjectTagging rewrites this column only.
         """
         ALTER TABLE versions ADD COLUMN tags TEXT;

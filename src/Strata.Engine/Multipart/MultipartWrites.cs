@@ -3,6 +3,7 @@ using Strata.Core;
 using Strata.Core.Tagging;
 using Strata.Engine.Blobs;
 using Strata.Engine.Metadata;
+using Strata.Engine.ObjectLock;
 using Strata.Engine.Objects;
 
 namespace Strata.Engine.Multipart;
@@ -15,15 +16,20 @@ namespace Strata.Engine.Multipart;
 internal static class MultipartWrites
 {
     public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm,
-        string? checksumType, TagSet tags, DateTimeOffset now)
+        string? checksumType, DateTimeOffset now, Core.ObjectLock.ObjectLockState? objectLock = null, TagSet? tags = null)
     {
-        var (bucketId, _) = StackWrites.Bucket(tx, bucket);
+        var (bucketId, state) = StackWrites.Bucket(tx, bucket);
+        // S3 refuses lock headers the bucket cannot honour when the upload starts; the default retention applies at completion.
+        var requested = objectLock ?? Core.ObjectLock.ObjectLockState.None;
+        if (!requested.IsEmpty) ObjectLockWrites.ForNewVersion(tx, bucketId, state, requested, now);
         var uploadId = RandomIds.UrlSafe32();
         using var insert = tx.Command("""
-            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, tags) VALUES($u, $b, $k, $t, $h, $c, $ct, $tags)
+            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, tags)
+            VALUES($u, $b, $k, $t, $h, $c, $ct, $lm, $lu, $lh, $tags)
             """)
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
-            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).With("$tags", tags.Serialize());
+            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested)
+            .With("$tags", tags?.Serialize());
         insert.ExecuteNonQuery();
         return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
     }
@@ -96,16 +102,20 @@ internal static class MultipartWrites
         string headersText;
         string? algorithm;
         string? checksumType;
+        Core.ObjectLock.ObjectLockState requestedLock;
         string? tags;
-        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, tags FROM uploads WHERE id = $u").With("$u", upload))
+        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, tags FROM uploads WHERE id = $u").With("$u", upload))
         using (var r = info.ExecuteReader())
         {
             r.Read();
             headersText = r.GetString(0);
             algorithm = r.IsDBNull(1) ? null : r.GetString(1);
             checksumType = r.IsDBNull(2) ? null : r.GetString(2);
-            tags = r.IsDBNull(3) ? null : r.GetString(3);
+            requestedLock = ObjectLockSql.Read(r, 3);
+            tags = r.IsDBNull(6) ? null : r.GetString(6);
         }
+        // A retain-until date that passed while the parts were uploaded protects nothing any more; the upload still completes.
+        if (requestedLock.Retention is { } asked && asked.RetainUntil <= now) requestedLock = requestedLock with { Retention = null };
         var stored = new Dictionary<int, StoredPart>();
         using (var parts = tx.Command("SELECT part_number, size, etag, checksum, blob_id, inline FROM parts WHERE upload = $u").With("$u", upload))
         using (var r = parts.ExecuteReader())
@@ -149,7 +159,7 @@ internal static class MultipartWrites
 
         var checksum = ObjectChecksum(chosen, algorithm, checksumType, checksumRule);
 
-        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions) { Tags = TagSet.Deserialize(tags) };
+        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions, requestedLock) { Tags = TagSet.Deserialize(tags) };
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;
         foreach (var part in chosen)

@@ -5,12 +5,14 @@ namespace Strata.Engine.Objects;
 
 /// <summary>A PUT, copy or multipart completion: the version to push on top of <paramref name="Key"/>'s stack.</summary>
 /// <param name="Conditions">If-Match / If-None-Match on the write, checked inside its commit.</param>
+/// <param name="Lock">The x-amz-object-lock-* headers' retention and legal hold; without them the bucket's default retention applies.</param>
 public sealed record PutObjectCommand(
     BucketName Bucket,
     ObjectKey Key,
     ObjectHeaders Headers,
     Checksum? Checksum,
-    WriteConditions? Conditions = null)
+    WriteConditions? Conditions = null,
+    Core.ObjectLock.ObjectLockState? Lock = null)
 {
     /// <summary>The new version's tags (x-amz-tagging, a copy's source tags, an upload's).</summary>
     public TagSet Tags { get; init; } = TagSet.Empty;
@@ -25,7 +27,8 @@ public sealed record WriteConditions(string? IfMatch, bool IfNoneMatchAny);
 public sealed record PutObjectResult(VersionId VersionId, string ETag, DateTimeOffset LastModified, VersioningState Versioning);
 
 /// <param name="MfaVerified">The request carried a valid x-amz-mfa code (needed for versions in MFA Delete buckets).</param>
-public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, VersionId? VersionId, bool MfaVerified = false);
+/// <param name="BypassGovernance">x-amz-bypass-governance-retention: true, from a caller allowed s3:BypassGovernanceRetention.</param>
+public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, VersionId? VersionId, bool MfaVerified = false, bool BypassGovernance = false);
 
 /// <summary>
 /// What a DELETE did: <paramref name="VersionId"/> is the marker created or the version removed

@@ -23,6 +23,8 @@ public sealed record ObjectVersion(
     /// <summary>For a completed multipart upload, how many parts make up the content (in version_parts); 0 otherwise.</summary>
     public int PartsCount { get; init; }
 
+    /// <summary>Its Object Lock retention and legal hold (none in listings, which do not read them).</summary>
+    public Core.ObjectLock.ObjectLockState Lock { get; init; } = Core.ObjectLock.ObjectLockState.None;
     /// <summary>The version's tags (empty in listings, which do not read them).</summary>
     public TagSet Tags { get; init; } = TagSet.Empty;
 }

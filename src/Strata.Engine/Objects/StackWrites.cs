@@ -1,6 +1,7 @@
 using Strata.Core;
 using Strata.Engine.Blobs;
 using Strata.Engine.Metadata;
+using Strata.Engine.ObjectLock;
 
 namespace Strata.Engine.Objects;
 
@@ -44,10 +45,12 @@ internal static class StackWrites
         var key = put.Key.ToUtf8();
         if (put.Conditions is { } conditions) CheckWritePreconditions(tx, bucketId, key, conditions);
 
+        var lockState = ObjectLockWrites.ForNewVersion(tx, bucketId, state, put.Lock, now);
         var decision = VersionStack.Put(state);
         if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
         var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, size, etag, now,
             put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Tags.Serialize());
+        if (!lockState.IsEmpty) ObjectLockWrites.Apply(tx, seq, lockState);
         SetCurrent(tx, bucketId, key, seq);
         return (new PutObjectResult(decision.NewVersion, etag, now, state), seq);
     }
@@ -76,6 +79,9 @@ internal static class StackWrites
                 throw S3Fail.Exception(error, message);
             case DeleteDecision.RemoveVersion(var id):
                 {
+                    // S3 Object Lock: a version under retention or legal hold is never removed for good, checked here
+                    // in the commit that would remove it.
+                    ObjectLockWrites.CheckPermanentDelete(tx, bucketId, key, id, delete.BypassGovernance, now);
                     // S3: deleting a version that does not exist succeeds and echoes the id.
                     var removed = RemoveVersion(tx, blobs, bucketId, key, id);
                     RefreshCurrent(tx, bucketId, key);

@@ -62,6 +62,9 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("GET", ["mfa"]) => ListMfaDevicesAsync(http),
             ("POST", ["mfa", "deactivate"]) => DeactivateMfaDeviceAsync(http),
             ("POST", ["mfa", "resync"]) => ResyncMfaDeviceAsync(http),
+            ("GET", ["public-access-block"]) => GetPublicAccessDefaultAsync(http),
+            ("PUT", ["public-access-block"]) => PutPublicAccessDefaultAsync(http),
+            ("DELETE", ["public-access-block"]) => DeletePublicAccessDefaultAsync(http),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Core.Policies;
+using Strata.Core.PublicAccess;
 using Strata.Core.Tagging;
 using Strata.Engine;
 
@@ -14,12 +15,19 @@ namespace Strata.Server.Auth;
 /// The root user may do everything unless the bucket policy denies it explicitly (its policy management
 /// excepted); an anonymous caller only what a bucket policy grants to "*".
 /// </summary>
-internal sealed class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time)
+internal sealed class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time, PublicAccessBlocks publicAccess)
 {
     // Bucket policies change only through this process, which forgets the cached copy when they do.
     private readonly ConcurrentDictionary<string, PolicyDocument?> _bucketPolicies = new(StringComparer.Ordinal);
 
-    public void Forget(BucketName bucket) => _bucketPolicies.TryRemove(bucket.Value, out _);
+    public void Forget(BucketName bucket)
+    {
+        _bucketPolicies.TryRemove(bucket.Value, out _);
+        PublicAccess.Forget(bucket);
+    }
+
+    /// <summary>Each bucket's Block Public Access settings (forget a bucket's there when they change).</summary>
+    public PublicAccessBlocks PublicAccess => publicAccess;
 
     /// <summary>Throws AccessDenied unless <paramref name="principal"/> may do <paramref name="action"/> on the bucket or object.</summary>
     /// <param name="requestTags">The tags the request sets, where the operation read them from its body or form (else x-amz-tagging is read).</param>
@@ -37,6 +45,8 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
         var bucketPolicy = bucket is null ? null : BucketPolicy(bucket.Value);
         if (principal.Kind == PrincipalKind.Root && (bucketPolicy is null || S3Actions.IsPolicyManagement(action))) return true;
 
+        if (bucket is not null && RestrictedAsPublic(principal, bucket.Value, bucketPolicy)) return false;
+
         var identityPolicies = principal.Kind == PrincipalKind.User ? credentials.UserPolicies(principal.UserName!) : [];
         var conditions = Conditions(http, principal);
         // Object conditions: request headers, the tags the request sets, and (one read, only when a policy tests them)
@@ -52,6 +62,18 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
             _ => bucketPolicy is not null && PolicyEvaluator.Evaluate([], bucketPolicy, context) == PolicyDecision.Allow,
         };
     }
+
+    /// <summary>
+    /// Block Public Access, RestrictPublicBuckets: while a bucket's policy is public, only AWS service principals and
+    /// authorized users of the bucket owner's account get access; anonymous callers (and other accounts) are refused
+    /// whatever the policy grants them.
+    /// </summary>
+    private bool RestrictedAsPublic(Principal principal, BucketName bucket, PolicyDocument? bucketPolicy) =>
+        // seam: with accounts, "outside the owner's account" is any principal of another account as well.
+        principal.Kind == PrincipalKind.Anonymous
+        && bucketPolicy is not null
+        && PublicAccess.Of(bucket).RestrictPublicBuckets
+        && PublicPolicies.IsPublic(bucketPolicy);
 
     private PolicyDocument? BucketPolicy(BucketName bucket) =>
         _bucketPolicies.GetOrAdd(bucket.Value, name =>

@@ -47,6 +47,16 @@ internal static class S3Actions
             S3Operation.DeleteObjectTagging => versioned ? "s3:DeleteObjectVersionTagging" : "s3:DeleteObjectTagging",
             S3Operation.GetBucketTagging => "s3:GetBucketTagging",
             S3Operation.PutBucketTagging or S3Operation.DeleteBucketTagging => "s3:PutBucketTagging",
+            S3Operation.GetPublicAccessBlock => "s3:GetBucketPublicAccessBlock",
+            // S3: DeletePublicAccessBlock needs s3:PutBucketPublicAccessBlock; there is no delete action.
+            S3Operation.PutPublicAccessBlock or S3Operation.DeletePublicAccessBlock => "s3:PutBucketPublicAccessBlock",
+            S3Operation.GetBucketPolicyStatus => "s3:GetBucketPolicyStatus",
+            S3Operation.GetObjectLockConfiguration => "s3:GetBucketObjectLockConfiguration",
+            S3Operation.PutObjectLockConfiguration => "s3:PutBucketObjectLockConfiguration",
+            S3Operation.GetObjectRetention => "s3:GetObjectRetention",
+            S3Operation.PutObjectRetention => "s3:PutObjectRetention",
+            S3Operation.GetObjectLegalHold => "s3:GetObjectLegalHold",
+            S3Operation.PutObjectLegalHold => "s3:PutObjectLegalHold",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone
             S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",

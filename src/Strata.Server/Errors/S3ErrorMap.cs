@@ -37,6 +37,8 @@ internal static class S3ErrorMap
         [StrataError.InvalidArgument] = 400,
         [StrataError.InvalidBucketName] = 400,
         [StrataError.InvalidBucketState] = 409,
+        [StrataError.InvalidRetentionPeriod] = 400,
+        [StrataError.NoSuchObjectLockConfiguration] = 404,
         [StrataError.InvalidDigest] = 400,
         [StrataError.InvalidPart] = 400,
         [StrataError.InvalidPolicyDocument] = 400,

@@ -61,6 +61,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             var principal = caller.IsAnonymous ? Principal.Anonymous : authenticator.Credentials.PrincipalOf(caller.AccessKeyId);
             // Denied requests change nothing: the decision comes before the operation reads the body.
             if (S3Actions.For(s3) is { } action) authorizer.Check(http, principal, action, s3.Bucket, s3.Key);
+            authorizer.PublicAccess.CheckAclHeaders(s3.Operation, s3.Bucket, http.Request); // BlockPublicAcls: 403 before ACL support's 400
             AclHeaders.Check(s3.Operation, http.Request);
             var mfaVerified = await mfa.VerifyAsync(http, principal, engine);
             await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator });
@@ -159,7 +160,17 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.GetBucketTagging => BucketTagging.GetAsync(ctx),
         S3Operation.PutBucketTagging => BucketTagging.PutAsync(ctx),
         S3Operation.DeleteBucketTagging => BucketTagging.DeleteAsync(ctx),
+        S3Operation.GetPublicAccessBlock => BucketPublicAccessBlock.GetAsync(ctx),
+        S3Operation.PutPublicAccessBlock => BucketPublicAccessBlock.PutAsync(ctx),
+        S3Operation.DeletePublicAccessBlock => BucketPublicAccessBlock.DeleteAsync(ctx),
+        S3Operation.GetBucketPolicyStatus => BucketPolicyStatus.GetAsync(ctx),
         S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
+        S3Operation.GetObjectLockConfiguration => BucketObjectLock.GetAsync(ctx),
+        S3Operation.PutObjectLockConfiguration => BucketObjectLock.PutAsync(ctx),
+        S3Operation.GetObjectRetention => ObjectLockSettings.GetRetentionAsync(ctx),
+        S3Operation.PutObjectRetention => ObjectLockSettings.PutRetentionAsync(ctx),
+        S3Operation.GetObjectLegalHold => ObjectLockSettings.GetLegalHoldAsync(ctx),
+        S3Operation.PutObjectLegalHold => ObjectLockSettings.PutLegalHoldAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };
 

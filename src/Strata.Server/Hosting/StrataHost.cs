@@ -61,6 +61,9 @@ public sealed class StrataHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly StorageEngine _engine;
 
+    /// <summary>For tests of engine questions no S3 request asks (lifecycle's "is this version locked now?").</summary>
+    internal StorageEngine StorageEngine => _engine;
+
     private StrataHost(WebApplication app, StorageEngine engine, Uri endpoint, AccessKey root)
     {
         _app = app;
@@ -157,6 +160,7 @@ public sealed class StrataHost : IAsyncDisposable
         credentials.Reload(engine);
         builder.Services.AddSingleton(credentials);
         builder.Services.AddSingleton<Authorizer>();
+        builder.Services.AddSingleton<PublicAccessBlocks>();
         var mfa = new MfaVerifier(options.Time);
         mfa.Reload(engine);
         builder.Services.AddSingleton(mfa);

@@ -13,7 +13,15 @@ internal static class BucketOperations
     {
         var bucket = ctx.S3.RequireBucket();
         await ReadLocationConstraintAsync(ctx);
-        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region);
+        // S3: x-amz-bucket-object-lock-enabled: true creates the bucket with versioning Enabled and Object Lock on,
+        // which needs the permissions of both settings as well.
+        var objectLock = string.Equals(ctx.Request.Header("x-amz-bucket-object-lock-enabled")?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        if (objectLock)
+        {
+            ctx.Require("s3:PutBucketObjectLockConfiguration", bucket, null);
+            ctx.Require("s3:PutBucketVersioning", bucket, null);
+        }
+        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region, objectLock);
         ctx.Response.Headers.Location = "/" + bucket.Value;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Core.Policies;
+using Strata.Core.PublicAccess;
 using Strata.Server.Hosting;
 
 namespace Strata.Server.Operations;
@@ -24,7 +25,9 @@ internal static class BucketPolicy
         var bucket = ctx.S3.RequireBucket();
         if (ctx.Caller.PayloadLength > MaxBytes) S3Fail.With(StrataError.MalformedPolicy, "Policies must be at most 20 KB");
         var document = await ReadSmallTextAsync(ctx.Caller.Payload, MaxBytes, StrataError.MalformedPolicy, ctx.Aborted);
-        PolicyDocument.Parse(document, PolicyKind.Resource); // MalformedPolicy, before anything is stored
+        var policy = PolicyDocument.Parse(document, PolicyKind.Resource); // MalformedPolicy, before anything is stored
+        // S3, Block Public Access: with BlockPublicPolicy on, a public policy is refused and the current one stays.
+        if (ctx.Authorizer.PublicAccess.Of(bucket).BlockPublicPolicy && PublicPolicies.IsPublic(policy)) S3Fail.With(StrataError.AccessDenied);
         await ctx.Engine.PutBucketPolicyAsync(bucket, document);
         ctx.Authorizer.Forget(bucket);
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;

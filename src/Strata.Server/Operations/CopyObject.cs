@@ -19,6 +19,8 @@ internal static class CopyObject
         var taggingDirective = ctx.Request.Header("x-amz-tagging-directive") ?? "COPY";
         if (taggingDirective is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown tagging directive.");
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
+        // S3: the copy gets the lock its request asks for (or the bucket's default), never the source's.
+        var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: false);
         ctx.Engine.GetBucket(bucketName);
         var (sourceBucket, found) = FindSource(ctx, out var source);
         // S3: a single copy takes at most 5 GiB; larger objects are copied part by part with UploadPartCopy.
@@ -47,7 +49,7 @@ internal static class CopyObject
                 checksum = summed is null ? found.Checksum : new Checksum(PayloadChecksum.Name(summed.Algorithm), summed.ComputeBase64());
             }
             // S3: x-amz-tagging-directive COPY (the default) gives the copy the source version's tags, REPLACE those of x-amz-tagging.
-            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions)
+            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock)
             {
                 Tags = taggingDirective == "REPLACE" ? PutObject.RequestTags(ctx.Request) : found.Tags,
             };

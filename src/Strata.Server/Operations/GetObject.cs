@@ -45,6 +45,7 @@ internal static class GetObject
             await using (content)
             {
                 ObjectResponse.WriteHeaders(ctx.Response, bucket, found, ctx.Request.Query);
+                ObjectLockHeaders.Write(ctx, found);
                 if (range is { } r)
                 {
                     ctx.Response.StatusCode = StatusCodes.Status206PartialContent;

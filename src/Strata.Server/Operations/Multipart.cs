@@ -18,7 +18,8 @@ internal static class Multipart
         var algorithm = ChecksumAlgorithmOf(ctx.Request.Header("x-amz-checksum-algorithm"));
         var type = MultipartChecksum.TypeFor(algorithm, ctx.Request.Header("x-amz-checksum-type"));
         var algorithmName = algorithm is { } a ? PayloadChecksum.Name(a) : null;
-        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type,
+        var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: false);
+        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type, objectLock,
             PutObject.RequestTags(ctx.Request));
         if (algorithmName is not null)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Primitives;
 using Strata.Core;
 using Strata.Core.PostPolicy;
+using Strata.Core.PublicAccess;
 using Strata.Engine.Objects;
 using Strata.Server.Auth;
 using Strata.Server.Body;
@@ -46,9 +47,19 @@ internal static class PostObject
         // The tagging field is a Tagging document, as PutObjectTagging's body (InvalidTag, MalformedXML).
         var tags = fields.TryGetValue("tagging", out var tagging) ? TaggingReader.Read(tagging, Core.Tagging.TagSetKind.Object) : Core.Tagging.TagSet.Empty;
         ctx.Authorizer.Check(ctx.Http, principal, "s3:PutObject", bucket, key, tags);
-        if (fields.TryGetValue("acl", out var acl) && acl is not ("private" or "bucket-owner-full-control"))
+        // BlockPublicAcls holds for the form's acl field as for PutObject's x-amz-acl header: 403 before 400.
+        if (fields.TryGetValue("acl", out var acl)) PublicAccessBlocks.RefusePublicAcl(ctx.Authorizer.PublicAccess.Of(bucket), PublicAcls.IsPublicCanned(acl));
+        if (acl is not (null or "private" or "bucket-owner-full-control"))
         {
             S3Fail.With(StrataError.AccessControlListNotSupported);
+        }
+        // Object Lock fields are not taken from a form yet: refused, never dropped (the bucket's default retention still applies).
+        foreach (var name in fields.Keys)
+        {
+            if (name.StartsWith("x-amz-object-lock-", StringComparison.OrdinalIgnoreCase))
+            {
+                S3Fail.With(StrataError.NotImplemented, "Object Lock fields in a POST upload are not implemented by Strata; send them with a PUT.");
+            }
         }
         var headers = Headers(fields);
         var expectedMd5 = PutObject.ContentMd5(fields.GetValueOrDefault("Content-MD5"));

@@ -31,6 +31,7 @@ internal static class PutObject
         var headers = ObjectHeaderReader.Read(ctx.Request);
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         var tags = RequestTags(ctx.Request);
+        var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: true);
         ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
 
         await using var draft = ctx.Engine.CreateDraft();
@@ -38,7 +39,7 @@ internal static class PutObject
         await draft.WriteFromAsync(body, ctx.Aborted, BodyPace);
         if (length is not null && draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
-        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions) { Tags = tags };
+        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock) { Tags = tags };
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
 
         ctx.Response.Headers.ETag = result.ETag;

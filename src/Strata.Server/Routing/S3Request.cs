@@ -122,9 +122,9 @@ internal sealed class S3Request
     // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
     internal static readonly string[] UnsupportedSubresources =
     [
-        "policyStatus", "lifecycle", "encryption", "object-lock", "retention", "legal-hold",
+        "lifecycle", "encryption",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
-        "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select",
+        "metrics", "intelligent-tiering", "ownershipControls", "torrent", "restore", "select",
     ];
 
     /// <summary>Any query parameter other than presigning's X-Amz-* and the SDKs' x-id names a subresource.</summary>
@@ -135,6 +135,23 @@ internal sealed class S3Request
             if (!name.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase) && name != "x-id") return true;
         }
         return false;
+    }
+
+    /// <summary>?object-lock on a bucket; ?retention and ?legal-hold on an object; null for any other request.</summary>
+    private static S3Operation? ObjectLockOperationOf(string method, bool hasKey, IQueryCollection query)
+    {
+        var (get, put) = query.ContainsKey("object-lock") ? (S3Operation.GetObjectLockConfiguration, S3Operation.PutObjectLockConfiguration)
+            : query.ContainsKey("retention") ? (S3Operation.GetObjectRetention, S3Operation.PutObjectRetention)
+            : query.ContainsKey("legal-hold") ? (S3Operation.GetObjectLegalHold, S3Operation.PutObjectLegalHold)
+            : ((S3Operation?)null, (S3Operation?)null);
+        if (get is null) return null;
+        if (hasKey != (get != S3Operation.GetObjectLockConfiguration)) return S3Operation.Unsupported; // a bucket's or an object's subresource only
+        return method switch
+        {
+            "GET" => get,
+            "PUT" => put,
+            _ => S3Operation.Unsupported,
+        };
     }
 
     private static S3Operation OperationOf(string method, bool hasBucket, bool hasKey, IQueryCollection query, IHeaderDictionary headers)
@@ -150,6 +167,21 @@ internal sealed class S3Request
                 ("DELETE", _) => S3Operation.DeleteBucketCors,
                 _ => S3Operation.Unsupported,
             };
+        }
+        if (hasBucket && query.ContainsKey("publicAccessBlock"))
+        {
+            return (method, hasKey) switch
+            {
+                (_, true) => S3Operation.Unsupported, // a bucket's subresource only
+                ("GET", _) => S3Operation.GetPublicAccessBlock,
+                ("PUT", _) => S3Operation.PutPublicAccessBlock,
+                ("DELETE", _) => S3Operation.DeletePublicAccessBlock,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        if (hasBucket && query.ContainsKey("policyStatus"))
+        {
+            return method == "GET" && !hasKey ? S3Operation.GetBucketPolicyStatus : S3Operation.Unsupported;
         }
         if (hasBucket && query.ContainsKey("acl"))
         {
@@ -175,6 +207,7 @@ internal sealed class S3Request
                 _ => S3Operation.Unsupported,
             };
         }
+        if (hasBucket && ObjectLockOperationOf(method, hasKey, query) is { } objectLock) return objectLock;
         if (hasBucket && !hasKey && method == "GET" && UnsetConfiguration.Find(query) is not null)
         {
             return S3Operation.GetBucketConfigurationNotSet;

@@ -16,8 +16,6 @@ internal static class UnsetConfiguration
         new("lifecycle", "s3:GetLifecycleConfiguration", StrataError.NoSuchLifecycleConfiguration),
         new("website", "s3:GetBucketWebsite", StrataError.NoSuchWebsiteConfiguration),
         new("replication", "s3:GetReplicationConfiguration", StrataError.ReplicationConfigurationNotFoundError),
-        new("object-lock", "s3:GetBucketObjectLockConfiguration", StrataError.ObjectLockConfigurationNotFoundError),
-        new("publicAccessBlock", "s3:GetBucketPublicAccessBlock", StrataError.NoSuchPublicAccessBlockConfiguration),
     ];
 
     public static Entry? Find(IQueryCollection query)

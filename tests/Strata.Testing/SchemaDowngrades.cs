@@ -1,0 +1,42 @@
+namespace Strata.Testing;
+
+/// <summary>
+/// SQL that takes a data directory back to an earlier schema, for the tests that open one written by a previous
+/// release. Each migration that a test may need to undo has its undo here; <see cref="To"/> runs the undo of
+/// every migration after the target, newest first, and sets the schema version.
+/// </summary>
+public static class SchemaDowngrades
+{
+    private static readonly SortedDictionary<int, string> Undo = new()
+    {
+        [7] = "DROP TABLE bucket_configs;",
+        [8] = """
+            UPDATE version_parts SET checksum = NULL;
+            ALTER TABLE uploads DROP COLUMN checksum_type;
+            ALTER TABLE version_parts DROP COLUMN checksum;
+            """,
+        [9] = "DROP TABLE server_settings;",
+        [10] = """
+            ALTER TABLE versions DROP COLUMN lock_mode;
+            ALTER TABLE versions DROP COLUMN lock_until_ms;
+            ALTER TABLE versions DROP COLUMN legal_hold;
+            ALTER TABLE uploads DROP COLUMN lock_mode;
+            ALTER TABLE uploads DROP COLUMN lock_until_ms;
+            ALTER TABLE uploads DROP COLUMN legal_hold;
+            DELETE FROM bucket_configs WHERE kind = 'object-lock';
+            """,
+        [11] = """
+            ALTER TABLE versions DROP COLUMN tags;
+            ALTER TABLE uploads DROP COLUMN tags;
+            DELETE FROM bucket_configs WHERE kind = 'tagging';
+            """,
+    };
+
+    /// <summary>The SQL that takes the newest schema back to <paramref name="version"/>.</summary>
+    public static string To(int version)
+    {
+        if (version < 6) throw new ArgumentOutOfRangeException(nameof(version), "no undo is kept for schemas before 6");
+        var steps = Undo.Where(step => step.Key > version).OrderByDescending(step => step.Key).Select(step => step.Value);
+        return string.Join("\n", steps) + $"\nPRAGMA user_version = {version};";
+    }
+}
