@@ -16,10 +16,13 @@ internal static class BucketReads
         return r.Read() ? Rows.ReadBucket(r) : null;
     }
 
-    public static List<BucketInfo> List(SqliteConnection connection)
+    public static List<BucketInfo> List(SqliteConnection connection, bool all, string? owner)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Rows.BucketColumns} FROM buckets ORDER BY name";
+        command.CommandText = all ? $"SELECT {Rows.BucketColumns} FROM buckets ORDER BY name"
+            : owner is null ? $"SELECT {Rows.BucketColumns} FROM buckets WHERE owner IS NULL ORDER BY name"
+            : $"SELECT {Rows.BucketColumns} FROM buckets WHERE owner = $o ORDER BY name";
+        command.With("$o", owner);
         var buckets = new List<BucketInfo>();
         using var r = command.ExecuteReader();
         while (r.Read()) buckets.Add(Rows.ReadBucket(r));
@@ -31,21 +34,23 @@ internal static class BucketWrites
 {
     private const string UsEast1 = "us-east-1";
 
-    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now)
+    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, string? owner, DateTimeOffset now)
     {
         using (var exists = tx.Command($"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n").With("$n", name.Value))
         using (var found = exists.ExecuteReader())
         {
-            // One owner per server, so an existing name is always the caller's own bucket. S3 answers 200 for it
-            // in us-east-1 (its legacy behaviour, which the SDKs rely on) and BucketAlreadyOwnedByYou elsewhere.
+            // S3: a name is global. Another account's bucket: BucketAlreadyExists. The caller's own: 200 in us-east-1
+            // (its legacy behaviour, which the SDKs rely on) and BucketAlreadyOwnedByYou elsewhere.
             if (found.Read())
             {
-                if (region == UsEast1) return Rows.ReadBucket(found);
+                var bucket = Rows.ReadBucket(found);
+                if (bucket.Owner != owner) S3Fail.With(StrataError.BucketAlreadyExists);
+                if (region == UsEast1) return bucket;
                 S3Fail.With(StrataError.BucketAlreadyOwnedByYou);
             }
         }
-        using var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region) VALUES($n, $t, $r) RETURNING {Rows.BucketColumns}")
-            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region);
+        using var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region, owner) VALUES($n, $t, $r, $o) RETURNING {Rows.BucketColumns}")
+            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region).With("$o", owner);
         using var r = insert.ExecuteReader();
         r.Read();
         return Rows.ReadBucket(r);
