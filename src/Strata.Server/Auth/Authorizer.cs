@@ -124,6 +124,15 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
             if (query.TryGetValue(parameter, out var value)) values[conditionKey] = [value.ToString()];
         }
         if (query.TryGetValue("versionId", out var versionId)) values["s3:VersionId"] = [versionId.ToString()];
+        // S3's condition keys of a copy (CopyObject, UploadPartCopy): the source as "bucket/key", and the metadata directive.
+        var headers = http.Request.Headers;
+        if (headers.TryGetValue("x-amz-copy-source", out var copySource))
+        {
+            var source = copySource.ToString();
+            var versionPart = source.IndexOf('?', StringComparison.Ordinal);
+            values["s3:x-amz-copy-source"] = [Uri.UnescapeDataString(versionPart < 0 ? source : source[..versionPart]).TrimStart('/')];
+        }
+        if (headers.TryGetValue("x-amz-metadata-directive", out var directive)) values["s3:x-amz-metadata-directive"] = [directive.ToString()];
         return values;
     }
 
