@@ -233,4 +233,33 @@ public sealed class Accounts(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal("AccessDenied", refused.ErrorCode);
         Assert.Equal("mine", await ReadAsync(s3, target, "copy.txt"));
     }
+
+    [Fact]
+    public async Task A_policy_can_let_another_account_copy_only_from_a_given_source_prefix()
+    {
+        var source = await server.CreateBucketAsync();
+        var target = await server.CreateBucketAsync();
+        var other = await CreateAccountAsync();
+        using var root = server.CreateClient();
+        await root.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "public/a.txt", ContentBody = "open" });
+        await root.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "private/a.txt", ContentBody = "closed" });
+        await root.PutBucketPolicyAsync(source, $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{other.AccountId}}"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::{{source}}/*"}]}
+            """);
+        await root.PutBucketPolicyAsync(target, $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{other.AccountId}}"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::{{target}}/*",
+              "Condition":{"StringLike":{"s3:x-amz-copy-source":"{{source}}/public/*"} } }]}
+            """);
+        using var s3 = ClientOf(other);
+        CopyObjectRequest Copy(string key) => new() { SourceBucket = source, SourceKey = key, DestinationBucket = target, DestinationKey = key };
+
+        await s3.CopyObjectAsync(Copy("public/a.txt"));
+        var refused = await RefusedAsync(() => s3.CopyObjectAsync(Copy("private/a.txt")));
+        var plainPut = await RefusedAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = target, Key = "public/b.txt", ContentBody = "x" }));
+
+        Assert.Equal("open", await ReadAsync(root, target, "public/a.txt"));
+        Assert.Equal("AccessDenied", refused.ErrorCode);
+        Assert.Equal("AccessDenied", plainPut.ErrorCode);
+        Assert.Equal("NoSuchKey", (await RefusedAsync(() => root.GetObjectAsync(target, "private/a.txt"))).ErrorCode);
+    }
 }

@@ -389,12 +389,15 @@ public sealed class CorsAcrossRestarts
             await server.StartAsync();
             var bucket = await server.CreateBucketAsync();
             await server.StopAsync();
-            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns).
+            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns, nor 9's accounts).
             using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "metadata.db")};Pooling=False"))
             {
                 connection.Open();
                 using var downgrade = connection.CreateCommand();
                 downgrade.CommandText = """
+                    DROP TABLE accounts;
+                    DROP INDEX buckets_owner;
+                    ALTER TABLE buckets DROP COLUMN owner;
                     ALTER TABLE uploads DROP COLUMN checksum_type;
                     ALTER TABLE version_parts DROP COLUMN checksum;
                     DROP TABLE bucket_configs;

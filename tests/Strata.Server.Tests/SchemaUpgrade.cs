@@ -65,7 +65,11 @@ public sealed class SchemaUpgrade
         {
             connection.Open();
             using var command = connection.CreateCommand();
+            // Schema 9's accounts go first: the downgrade undoes every migration after 7.
             command.CommandText = """
+                DROP TABLE accounts;
+                DROP INDEX buckets_owner;
+                ALTER TABLE buckets DROP COLUMN owner;
                 UPDATE version_parts SET checksum = NULL;
                 ALTER TABLE uploads DROP COLUMN checksum_type;
                 ALTER TABLE version_parts DROP COLUMN checksum;
