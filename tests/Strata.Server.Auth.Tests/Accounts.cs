@@ -262,4 +262,36 @@ public sealed class Accounts(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal("AccessDenied", plainPut.ErrorCode);
         Assert.Equal("NoSuchKey", (await RefusedAsync(() => root.GetObjectAsync(target, "private/a.txt"))).ErrorCode);
     }
+
+    [Fact]
+    public async Task A_user_reaches_another_accounts_bucket_only_when_both_its_policy_and_the_bucket_policy_allow()
+    {
+        var other = await CreateAccountAsync();
+        using var owner = ClientOf(other);
+        var bucket = StrataServer.UniqueBucketName("foreign");
+        await owner.PutBucketAsync(bucket);
+        await owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a.txt", ContentBody = "theirs" });
+        var allowAll = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}""";
+        var withPolicy = "reader-" + Guid.NewGuid().ToString("N")[..8];
+        var withoutPolicy = "bare-" + Guid.NewGuid().ToString("N")[..8];
+        var (readerId, readerSecret) = await server.CreateUserAsync(withPolicy, allowAll);
+        var (bareId, bareSecret) = await server.CreateUserAsync(withoutPolicy);
+        using var reader = server.CreateClient(readerId, readerSecret);
+        using var bare = server.CreateClient(bareId, bareSecret);
+        using var root = server.CreateClient();
+
+        // An allow-all identity policy does not reach into another account's bucket, nor does the server's root.
+        Assert.Equal("AccessDenied", (await RefusedAsync(() => reader.GetObjectAsync(bucket, "a.txt"))).ErrorCode);
+        Assert.Equal("AccessDenied", (await RefusedAsync(() => root.GetObjectAsync(bucket, "a.txt"))).ErrorCode);
+
+        await owner.PutBucketPolicyAsync(bucket, $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::{{OwnAccountId}}:user/{{withPolicy}}","arn:aws:iam::{{OwnAccountId}}:user/{{withoutPolicy}}"]},
+              "Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/*"}]}
+            """);
+
+        Assert.Equal("theirs", await ReadAsync(reader, bucket, "a.txt"));
+        Assert.Equal("AccessDenied", (await RefusedAsync(() => bare.GetObjectAsync(bucket, "a.txt"))).ErrorCode);
+        Assert.Equal("AccessDenied", (await RefusedAsync(() => reader.DeleteObjectAsync(bucket, "a.txt"))).ErrorCode);
+        Assert.Equal("theirs", await ReadAsync(owner, bucket, "a.txt"));
+    }
 }
