@@ -25,6 +25,11 @@ public static class SchemaDowngrades
             ALTER TABLE uploads DROP COLUMN legal_hold;
             DELETE FROM bucket_configs WHERE kind = 'object-lock';
             """,
+        [11] = """
+            DROP TABLE accounts;
+            DROP INDEX buckets_owner;
+            ALTER TABLE buckets DROP COLUMN owner;
+            """,
     };
 
     /// <summary>The SQL that takes the newest schema back to <paramref name="version"/>.</summary>
