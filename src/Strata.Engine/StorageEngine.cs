@@ -93,8 +93,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Buckets ----
 
-    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, bool objectLockEnabled = false) =>
-        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow(), objectLockEnabled));
+    /// <summary>Creates a bucket owned by <paramref name="owner"/> (an account id; null: the server's own account).</summary>
+    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, string? owner = null, bool objectLockEnabled = false) =>
+        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, owner, _time.GetUtcNow(), objectLockEnabled));
 
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
@@ -109,10 +110,18 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     public BucketInfo GetBucket(BucketName name) => FindBucket(name) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
 
+    /// <summary>Every bucket of every account.</summary>
     public List<BucketInfo> ListBuckets()
     {
         using var session = Read();
-        return BucketReads.List(session.Connection);
+        return BucketReads.List(session.Connection, all: true, owner: null);
+    }
+
+    /// <summary>The buckets of one account (null: the server's own account), as ListBuckets shows them.</summary>
+    public List<BucketInfo> ListBucketsOwnedBy(string? owner)
+    {
+        using var session = Read();
+        return BucketReads.List(session.Connection, all: false, owner);
     }
 
     // ---- Objects ----

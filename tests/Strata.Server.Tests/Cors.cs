@@ -389,7 +389,7 @@ public sealed class CorsAcrossRestarts
             await server.StartAsync();
             var bucket = await server.CreateBucketAsync();
             await server.StopAsync();
-            // As the release before CORS left it: schema 6, no bucket_configs table (nor schema 8's checksum columns, nor 9's server settings).
+            // As the release before CORS left it: schema 6, no bucket_configs table (nor any later migration).
             using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "metadata.db")};Pooling=False"))
             {
                 connection.Open();

@@ -43,7 +43,7 @@ public sealed class SchemaUpgrade
                 });
                 Assert.Equal(part.Length, attributes.ObjectSize);
                 Assert.Equal(1, attributes.ObjectParts.TotalPartsCount);
-                // Migration 11: a version from before it has no tags, and takes some.
+                // Migration 12: a version from before it has no tags, and takes some.
                 Assert.Empty((await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "done.bin" })).Tagging ?? []);
                 await s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
                 {

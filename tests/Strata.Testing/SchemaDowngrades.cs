@@ -26,6 +26,11 @@ public static class SchemaDowngrades
             DELETE FROM bucket_configs WHERE kind = 'object-lock';
             """,
         [11] = """
+            DROP TABLE accounts;
+            DROP INDEX buckets_owner;
+            ALTER TABLE buckets DROP COLUMN owner;
+            """,
+        [12] = """
             ALTER TABLE versions DROP COLUMN tags;
             ALTER TABLE uploads DROP COLUMN tags;
             DELETE FROM bucket_configs WHERE kind = 'tagging';

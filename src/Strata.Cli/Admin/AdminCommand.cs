@@ -5,7 +5,7 @@ using Strata.Client.Connection;
 namespace Strata.Cli.Admin;
 
 /// <summary>
-/// `strata admin`: users, access keys, policies, the root user's MFA device and the Block Public Access default, through the admin API.
+/// `strata admin`: users, access keys, policies, other accounts, the root user's MFA device and the Block Public Access default, through the admin API.
 /// Prints a readable table by default and the server's JSON with --json.
 /// </summary>
 internal static class AdminCommand
@@ -17,7 +17,7 @@ internal static class AdminCommand
 
     public static Command Create()
     {
-        var admin = new Command("admin", "Manage users, access keys, policies, MFA Delete's device and the Block Public Access default as the root user "
+        var admin = new Command("admin", "Manage users, access keys, policies, accounts, MFA Delete's device and the Block Public Access default as the root user "
             + "(keys from --profile, else STRATA_ROOT_ACCESS_KEY/STRATA_ROOT_SECRET_KEY, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default profile)");
         Connection.AddTo(admin);
         admin.Options.Add(Json);
@@ -49,6 +49,15 @@ internal static class AdminCommand
         policy.Subcommands.Add(Leaf("detach", "Remove a user's policy", [owner, policyName], (p, c) => c.SendAsync(HttpMethod.Delete, $"users/{p.GetValue(owner)}/policies/{p.GetValue(policyName)}")));
         policy.Subcommands.Add(Leaf("show", "Show a user's policies", [owner], (p, c) => c.SendAsync(HttpMethod.Get, $"users/{p.GetValue(owner)}/policies")));
         admin.Subcommands.Add(policy);
+
+        var accountName = new Argument<string>("name");
+        var account = new Command("account", "Other accounts: each has its own root key and buckets (users stay in the server's own account)");
+        account.Subcommands.Add(Leaf("create", "Create an account: its account id, canonical id and root key (the secret is shown once)", [accountName],
+            (p, c) => c.SendAsync(HttpMethod.Post, "accounts", [("name", p.GetValue(accountName)!)])));
+        account.Subcommands.Add(Leaf("list", "List the other accounts", [], (_, c) => c.SendAsync(HttpMethod.Get, "accounts")));
+        account.Subcommands.Add(Leaf("delete", "Delete an account and its key (refused while it owns buckets)", [accountName],
+            (p, c) => c.SendAsync(HttpMethod.Delete, "accounts/" + p.GetValue(accountName))));
+        admin.Subcommands.Add(account);
 
         var mfa = new Command("mfa", "The root user's virtual MFA device (MFA Delete)");
         mfa.Subcommands.Add(Leaf("enable", "Create the device: its serial and TOTP secret are shown once", [], (_, c) => c.SendAsync(HttpMethod.Post, "mfa")));

@@ -7,8 +7,9 @@ public static class PolicyEvaluator
 {
     /// <summary>
     /// AWS "Policy evaluation logic": an explicit Deny in any policy wins; otherwise an Allow in any policy allows;
-    /// otherwise the request is implicitly denied. Strata has one account, so the cross-account rule (both sides
-    /// must allow) does not arise: an Allow from either side is enough.
+    /// otherwise the request is implicitly denied. This is the rule inside the bucket owner's account, where an Allow
+    /// from either side is enough; for a request from another account, where both sides must allow, the server
+    /// evaluates each side on its own.
     /// </summary>
     public static PolicyDecision Evaluate(IEnumerable<PolicyDocument> identityPolicies, PolicyDocument? resourcePolicy, RequestContext context)
     {

@@ -18,10 +18,13 @@ internal static class BucketReads
         return r.Read() ? Rows.ReadBucket(r) : null;
     }
 
-    public static List<BucketInfo> List(SqliteConnection connection)
+    public static List<BucketInfo> List(SqliteConnection connection, bool all, string? owner)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Rows.BucketColumns} FROM buckets ORDER BY name";
+        command.CommandText = all ? $"SELECT {Rows.BucketColumns} FROM buckets ORDER BY name"
+            : owner is null ? $"SELECT {Rows.BucketColumns} FROM buckets WHERE owner IS NULL ORDER BY name"
+            : $"SELECT {Rows.BucketColumns} FROM buckets WHERE owner = $o ORDER BY name";
+        command.With("$o", owner);
         var buckets = new List<BucketInfo>();
         using var r = command.ExecuteReader();
         while (r.Read()) buckets.Add(Rows.ReadBucket(r));
@@ -33,23 +36,26 @@ internal static class BucketWrites
 {
     private const string UsEast1 = "us-east-1";
 
+    /// <param name="owner">The owning account's id; null: the server's own account.</param>
     /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: S3 then enables versioning with Object Lock.</param>
-    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now, bool objectLockEnabled = false)
+    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, string? owner, DateTimeOffset now, bool objectLockEnabled = false)
     {
         using (var exists = tx.Command($"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n").With("$n", name.Value))
         using (var found = exists.ExecuteReader())
         {
-            // One owner per server, so an existing name is always the caller's own bucket. S3 answers 200 for it
-            // in us-east-1 (its legacy behaviour, which the SDKs rely on) and BucketAlreadyOwnedByYou elsewhere.
+            // S3: a name is global. Another account's bucket: BucketAlreadyExists. The caller's own: 200 in us-east-1
+            // (its legacy behaviour, which the SDKs rely on) and BucketAlreadyOwnedByYou elsewhere.
             if (found.Read())
             {
-                if (region == UsEast1) return Rows.ReadBucket(found);
+                var bucket = Rows.ReadBucket(found);
+                if (bucket.Owner != owner) S3Fail.With(StrataError.BucketAlreadyExists);
+                if (region == UsEast1) return bucket;
                 S3Fail.With(StrataError.BucketAlreadyOwnedByYou);
             }
         }
         BucketInfo created;
-        using (var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region, versioning) VALUES($n, $t, $r, $v) RETURNING {Rows.BucketColumns}")
-            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region)
+        using (var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region, owner, versioning) VALUES($n, $t, $r, $o, $v) RETURNING {Rows.BucketColumns}")
+            .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region).With("$o", owner)
             .With("$v", (long)(objectLockEnabled ? VersioningState.Enabled : VersioningState.Unversioned)))
         using (var r = insert.ExecuteReader())
         {

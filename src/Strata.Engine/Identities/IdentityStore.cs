@@ -155,7 +155,7 @@ internal static class IdentityWrites
         return true;
     }
 
-    private static string RandomText(int length, string alphabet) =>
+    internal static string RandomText(int length, string alphabet) =>
         string.Create(length, alphabet, static (span, chars) =>
         {
             for (var i = 0; i < span.Length; i++) span[i] = chars[RandomNumberGenerator.GetInt32(chars.Length)];

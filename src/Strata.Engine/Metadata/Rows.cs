@@ -48,9 +48,10 @@ internal static class Rows
         Created: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
         Region: r.GetString(3),
         Versioning: (VersioningState)r.GetInt64(4),
-        MfaDelete: (MfaDeleteState)r.GetInt64(5));
+        MfaDelete: (MfaDeleteState)r.GetInt64(5),
+        Owner: r.IsDBNull(6) ? null : r.GetString(6));
 
-    public const string BucketColumns = "id, name, created_ms, region, versioning, mfa_delete";
+    public const string BucketColumns = "id, name, created_ms, region, versioning, mfa_delete, owner";
 
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 11;
+    public const int Version = 12;
 
     private static readonly string[] Migrations =
     [
@@ -153,7 +153,23 @@ internal static class Schema
         ALTER TABLE uploads ADD COLUMN lock_until_ms INTEGER;
         ALTER TABLE uploads ADD COLUMN legal_hold INTEGER;
         """,
-        // 11: tagging. A version's tags, and an upload's from x-amz-tagging until completion, in TagSet's stored
+        // 11: accounts besides the server's own. The server's own account (its root user from STRATA_ROOT_* or
+        // root-credentials.json, and its IAM users) has no row: a bucket whose owner is NULL is its, so every bucket
+        // made before this migration stays where it was. Another account has its root key only, the secret sealed
+        // as access_keys' are. buckets.owner is the owning account's 12-digit id.
+        """
+        CREATE TABLE accounts(
+            name TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL UNIQUE,
+            canonical_id TEXT NOT NULL UNIQUE,
+            created_ms INTEGER NOT NULL,
+            access_key_id TEXT NOT NULL UNIQUE,
+            secret BLOB NOT NULL
+        );
+        ALTER TABLE buckets ADD COLUMN owner TEXT;
+        CREATE INDEX buckets_owner ON buckets(owner) WHERE owner IS NOT NULL;
+        """,
+        // 12: tagging. A version's tags, and an upload's from x-amz-tagging until completion, in TagSet's stored
         // form ("k=v&k2=v2", percent-encoded); NULL for none. PutObjectTagging rewrites this column only.
         """
         ALTER TABLE versions ADD COLUMN tags TEXT;

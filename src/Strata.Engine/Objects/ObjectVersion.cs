@@ -51,4 +51,6 @@ public sealed record Checksum(string Algorithm, string Value)
     }
 }
 
-public sealed record BucketInfo(long Id, BucketName Name, DateTimeOffset Created, string Region, VersioningState Versioning, MfaDeleteState MfaDelete);
+/// <summary>A bucket; <paramref name="Owner"/> is the owning account's 12-digit id, null for the server's own account.</summary>
+public sealed record BucketInfo(long Id, BucketName Name, DateTimeOffset Created, string Region, VersioningState Versioning, MfaDeleteState MfaDelete,
+    string? Owner = null);

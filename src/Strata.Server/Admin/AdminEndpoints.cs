@@ -12,7 +12,7 @@ namespace Strata.Server.Admin;
 
 /// <summary>
 /// The admin API under /_strata/admin/ (documented in docs/ADMIN-API.md): users, their access keys and
-/// policies. Requests are SigV4-signed like S3's and only the root user may call it; answers are JSON.
+/// policies; other accounts. Requests are SigV4-signed like S3's and only the root user may call it; answers are JSON.
 /// </summary>
 internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthenticator authenticator, MfaVerifier mfa)
 {
@@ -58,6 +58,9 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("GET", ["users", var user, "policies"]) => ListPoliciesAsync(http, user),
             ("PUT", ["users", var user, "policies", var name]) => PutPolicyAsync(http, caller, user, name),
             ("DELETE", ["users", var user, "policies", var name]) => ChangedAsync(http, engine.DeleteUserPolicyAsync(user, name)),
+            ("GET", ["accounts"]) => ListAccountsAsync(http),
+            ("POST", ["accounts"]) => CreateAccountAsync(http),
+            ("DELETE", ["accounts", var account]) => ChangedAsync(http, engine.DeleteAccountAsync(account)),
             ("POST", ["mfa"]) => CreateMfaDeviceAsync(http),
             ("GET", ["mfa"]) => ListMfaDevicesAsync(http),
             ("POST", ["mfa", "deactivate"]) => DeactivateMfaDeviceAsync(http),
@@ -186,7 +189,7 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
         });
     }
 
-    /// <summary>After a change to users, keys or policies, requests see it at once: the snapshot is reloaded before answering.</summary>
+    /// <summary>After a change to users, keys, policies or accounts, requests see it at once: the snapshot is reloaded before answering.</summary>
     private async Task ChangedAsync(HttpContext http, Task change)
     {
         await change;

@@ -10,42 +10,61 @@ using Strata.Engine;
 namespace Strata.Server.Auth;
 
 /// <summary>
-/// Decides whether a principal may perform an action on a resource, as AWS evaluates it: an explicit Deny
-/// in any policy wins, then an Allow from the user's policies or the bucket policy, else the implicit deny.
-/// The root user may do everything unless the bucket policy denies it explicitly (its policy management
-/// excepted); an anonymous caller only what a bucket policy grants to "*".
+/// Decides whether a principal may perform an action on a resource, as AWS evaluates it ("How Amazon S3 authorizes
+/// a request"). In the bucket owner's account: an explicit Deny in any policy wins, then an Allow from the user's
+/// policies or the bucket policy, else the implicit deny; the root user may do everything unless the bucket policy
+/// denies it explicitly (its policy management excepted). From another account: both sides must allow, the bucket
+/// (its policy) and the caller's account (a user's policies; an account's root has them all), and an explicit Deny
+/// on either side wins. An anonymous caller gets only what the bucket grants to "*".
 /// </summary>
 internal sealed class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time, PublicAccessBlocks publicAccess)
 {
-    // Bucket policies change only through this process, which forgets the cached copy when they do.
-    private readonly ConcurrentDictionary<string, PolicyDocument?> _bucketPolicies = new(StringComparer.Ordinal);
+    /// <summary>What authorization needs of a bucket: its policy and its owner's account id (null: the server's own).</summary>
+    private sealed record BucketAccess(PolicyDocument? Policy, string? Owner);
+
+    // Bucket policies and owners change only through this process, which forgets the cached copy when they do.
+    private readonly ConcurrentDictionary<string, BucketAccess> _buckets = new(StringComparer.Ordinal);
 
     public void Forget(BucketName bucket)
     {
-        _bucketPolicies.TryRemove(bucket.Value, out _);
+        _buckets.TryRemove(bucket.Value, out _);
         PublicAccess.Forget(bucket);
     }
 
     /// <summary>Each bucket's Block Public Access settings (forget a bucket's there when they change).</summary>
     public PublicAccessBlocks PublicAccess => publicAccess;
 
-    /// <summary>Throws AccessDenied unless <paramref name="principal"/> may do <paramref name="action"/> on the bucket or object.</summary>
+    /// <summary>
+    /// Throws AccessDenied unless <paramref name="principal"/> may do <paramref name="action"/> on the bucket or
+    /// object, and MethodNotAllowed for a bucket policy call that is allowed but comes from another account.
+    /// </summary>
     /// <param name="requestTags">The tags the request sets, where the operation read them from its body or form (else x-amz-tagging is read).</param>
     /// <param name="versionId">The version the action is on when it is not ?versionId (a copy's source), for s3:ExistingObjectTag.</param>
     public void Check(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null,
         VersionId? versionId = null)
     {
         if (!IsAllowed(http, principal, action, bucket, key, requestTags, versionId)) throw S3Fail.Exception(StrataError.AccessDenied);
+        // S3 (PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy): a caller with the permission that does not belong
+        // to the bucket owner's account gets 405 Method Not Allowed.
+        if (S3Actions.IsPolicyManagement(action) && bucket is not null && Access(bucket.Value) is { } access && !IsOwner(principal, access))
+        {
+            throw S3Fail.Exception(StrataError.MethodNotAllowed, "Only the bucket owner's account may manage its policy.");
+        }
     }
 
     public bool IsAllowed(HttpContext http, Principal principal, string action, BucketName? bucket, ObjectKey? key, TagSet? requestTags = null,
         VersionId? versionId = null)
     {
+        if (principal.Kind == PrincipalKind.Anonymous && bucket is null) return false; // ListBuckets needs a caller
         var resource = bucket is null ? "*" : key is null ? $"arn:aws:s3:::{bucket.Value.Value}" : $"arn:aws:s3:::{bucket.Value.Value}/{key.Value.Value}";
-        var bucketPolicy = bucket is null ? null : BucketPolicy(bucket.Value);
-        if (principal.Kind == PrincipalKind.Root && (bucketPolicy is null || S3Actions.IsPolicyManagement(action))) return true;
+        // CreateBucket names a bucket that is to be the caller's: whoever holds the name answers BucketAlreadyExists.
+        var access = bucket is null || action == "s3:CreateBucket" ? null : Access(bucket.Value);
+        var bucketPolicy = access?.Policy;
+        // No bucket (or none yet: the operation answers NoSuchBucket) is judged as the caller's own account.
+        var ownAccount = access is null || IsOwner(principal, access);
+        if (principal.Kind == PrincipalKind.Root && ownAccount && (bucketPolicy is null || S3Actions.IsPolicyManagement(action))) return true;
 
-        if (bucket is not null && RestrictedAsPublic(principal, bucket.Value, bucketPolicy)) return false;
+        if (bucket is not null && RestrictedAsPublic(principal, ownAccount, bucket.Value, bucketPolicy)) return false;
 
         var identityPolicies = principal.Kind == PrincipalKind.User ? credentials.UserPolicies(principal.UserName!) : [];
         var conditions = Conditions(http, principal);
@@ -55,39 +74,69 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
         ObjectConditions.AddRequestTags(conditions, http.Request, action, requestTags);
         if (bucket is { } name) ObjectConditions.AddExistingTags(conditions, engine, http.Request, action, name, key, versionId, identityPolicies, bucketPolicy);
         var context = new RequestContext(principal.Arn, action, resource, conditions);
+        var resourceSide = bucketPolicy is null ? PolicyDecision.ImplicitDeny : PolicyEvaluator.Evaluate([], bucketPolicy, context);
+        if (principal.Kind == PrincipalKind.Anonymous || !ownAccount)
+        {
+            if (resourceSide == PolicyDecision.ExplicitDeny) return false;
+            var identitySide = principal.Kind switch
+            {
+                PrincipalKind.Root => PolicyDecision.Allow, // an account's root holds every permission of its account
+                PrincipalKind.User => PolicyEvaluator.Evaluate(identityPolicies, null, context),
+                _ => PolicyDecision.Allow, // anonymous: only the resource side counts
+            };
+            return identitySide == PolicyDecision.Allow && ResourceAllows(principal, action, bucket!.Value, key, resourceSide);
+        }
         return principal.Kind switch
         {
-            PrincipalKind.Root => PolicyEvaluator.Evaluate([], bucketPolicy, context) != PolicyDecision.ExplicitDeny,
-            PrincipalKind.User => PolicyEvaluator.Evaluate(identityPolicies, bucketPolicy, context) == PolicyDecision.Allow,
-            _ => bucketPolicy is not null && PolicyEvaluator.Evaluate([], bucketPolicy, context) == PolicyDecision.Allow,
+            PrincipalKind.Root => resourceSide != PolicyDecision.ExplicitDeny,
+            _ => PolicyEvaluator.Evaluate(identityPolicies, bucketPolicy, context) == PolicyDecision.Allow,
         };
     }
 
     /// <summary>
     /// Block Public Access, RestrictPublicBuckets: while a bucket's policy is public, only AWS service principals and
-    /// authorized users of the bucket owner's account get access; anonymous callers (and other accounts) are refused
+    /// authorized users of the bucket owner's account get access; anonymous callers and other accounts are refused
     /// whatever the policy grants them.
     /// </summary>
-    private bool RestrictedAsPublic(Principal principal, BucketName bucket, PolicyDocument? bucketPolicy) =>
-        // seam: with accounts, "outside the owner's account" is any principal of another account as well.
-        principal.Kind == PrincipalKind.Anonymous
+    private bool RestrictedAsPublic(Principal principal, bool ownAccount, BucketName bucket, PolicyDocument? bucketPolicy) =>
+        (principal.Kind == PrincipalKind.Anonymous || !ownAccount)
         && bucketPolicy is not null
         && PublicAccess.Of(bucket).RestrictPublicBuckets
         && PublicPolicies.IsPublic(bucketPolicy);
 
-    private PolicyDocument? BucketPolicy(BucketName bucket) =>
-        _bucketPolicies.GetOrAdd(bucket.Value, name =>
+    /// <summary>
+    /// Whether the bucket's side allows a request from outside the owner's account (anonymous or another account),
+    /// the bucket policy having no explicit Deny for it. The bucket policy's Allow today; an ACL grant is the other
+    /// way a bucket or object can allow it (#14), to be added here.
+    /// </summary>
+    private static bool ResourceAllows(Principal principal, string action, BucketName bucket, ObjectKey? key, PolicyDecision bucketPolicy)
+    {
+        _ = (principal, action, bucket, key);
+        return bucketPolicy == PolicyDecision.Allow;
+    }
+
+    /// <summary>The account that owns the bucket, or null when there is no such bucket.</summary>
+    public Account? OwnerOf(BucketName bucket) => Access(bucket) is { } access ? credentials.OwnerAccount(access.Owner) : null;
+
+    private bool IsOwner(Principal principal, BucketAccess access) =>
+        principal.Account is { } account && account.AccountId == (access.Owner ?? credentials.AccountId);
+
+    private BucketAccess? Access(BucketName bucket)
+    {
+        if (_buckets.TryGetValue(bucket.Value, out var cached)) return cached;
+        // A bucket that does not exist is not cached: the next request may be the one that creates it.
+        if (engine.FindBucket(bucket) is not { } info) return null;
+        try
         {
-            try
-            {
-                var document = engine.GetBucketPolicy(BucketName.Parse(name));
-                return document is null ? null : PolicyDocument.Parse(document, PolicyKind.Resource);
-            }
-            catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)
-            {
-                return null; // the operation itself answers NoSuchBucket
-            }
-        });
+            var document = engine.GetBucketPolicy(bucket);
+            var access = new BucketAccess(document is null ? null : PolicyDocument.Parse(document, PolicyKind.Resource), info.Owner);
+            return _buckets.GetOrAdd(bucket.Value, access);
+        }
+        catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)
+        {
+            return null; // deleted meanwhile: the operation itself answers NoSuchBucket
+        }
+    }
 
     private Dictionary<string, IReadOnlyList<string>> Conditions(HttpContext http, Principal principal)
     {
@@ -100,6 +149,7 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
         };
         if (http.Connection.RemoteIpAddress is { } ip) values["aws:SourceIp"] = [(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString()];
         if (principal.Arn is not null) values["aws:PrincipalArn"] = [principal.Arn];
+        if (principal.Account is not null) values["aws:PrincipalAccount"] = [principal.Account.AccountId];
         if (principal.UserName is not null) values["aws:username"] = [principal.UserName];
         var query = http.Request.Query;
         foreach (var (parameter, conditionKey) in ListConditionKeys)
@@ -107,6 +157,15 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
             if (query.TryGetValue(parameter, out var value)) values[conditionKey] = [value.ToString()];
         }
         if (query.TryGetValue("versionId", out var versionId)) values["s3:VersionId"] = [versionId.ToString()];
+        // S3's condition keys of a copy (CopyObject, UploadPartCopy): the source as "bucket/key", and the metadata directive.
+        var headers = http.Request.Headers;
+        if (headers.TryGetValue("x-amz-copy-source", out var copySource))
+        {
+            var source = copySource.ToString();
+            var versionPart = source.IndexOf('?', StringComparison.Ordinal);
+            values["s3:x-amz-copy-source"] = [Uri.UnescapeDataString(versionPart < 0 ? source : source[..versionPart]).TrimStart('/')];
+        }
+        if (headers.TryGetValue("x-amz-metadata-directive", out var directive)) values["s3:x-amz-metadata-directive"] = [directive.ToString()];
         return values;
     }
 

@@ -22,6 +22,7 @@ internal static class S3ErrorMap
         [StrataError.ReplicationConfigurationNotFoundError] = 404,
         [StrataError.NoSuchEntity] = 404,
         [StrataError.EntityAlreadyExists] = 409,
+        [StrataError.DeleteConflict] = 409, // IAM's code for an entity that still has others attached
         [StrataError.AuthorizationHeaderMalformed] = 400,
         [StrataError.AuthorizationQueryParametersError] = 400,
         [StrataError.BadDigest] = 400,

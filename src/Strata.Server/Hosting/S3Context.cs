@@ -24,6 +24,9 @@ internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedReq
     public void Require(string action, BucketName bucket, ObjectKey? key, VersionId? versionId = null) =>
         Authorizer.Check(Http, Principal, action, bucket, key, versionId: versionId);
 
+    /// <summary>The account that owns the request's bucket, as Owner elements show it; NoSuchBucket if there is none.</summary>
+    public Account BucketOwner => Authorizer.OwnerOf(S3.RequireBucket()) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
+
     public HttpContext Http { get; } = http;
     public HttpRequest Request => Http.Request;
     public HttpResponse Response => Http.Response;
@@ -37,8 +40,8 @@ internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedReq
 /// <summary>The server's settings as the operations see them.</summary>
 public sealed record ServerSettings(string Region, string BaseDomain)
 {
-    /// <summary>The single account's canonical user id, as S3 shows it in Owner elements.</summary>
-    public string OwnerId { get; init; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("strata-root"u8));
+    /// <summary>The server's own account's canonical user id, as S3 shows it in Owner elements.</summary>
+    public string OwnerId { get; init; } = Credentials.DefaultCanonicalId;
 
     public string OwnerDisplayName { get; init; } = "strata";
 }

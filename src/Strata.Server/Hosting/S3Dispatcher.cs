@@ -61,6 +61,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             var principal = caller.IsAnonymous ? Principal.Anonymous : authenticator.Credentials.PrincipalOf(caller.AccessKeyId);
             // Denied requests change nothing: the decision comes before the operation reads the body.
             if (S3Actions.For(s3) is { } action) authorizer.Check(http, principal, action, s3.Bucket, s3.Key);
+            BucketOwnerCondition.Check(http.Request, s3, authorizer);
             authorizer.PublicAccess.CheckAclHeaders(s3.Operation, s3.Bucket, http.Request); // BlockPublicAcls: 403 before ACL support's 400
             AclHeaders.Check(s3.Operation, http.Request);
             var mfaVerified = await mfa.VerifyAsync(http, principal, engine);

@@ -156,7 +156,7 @@ public sealed class StrataHost : IAsyncDisposable
         var settings = new ServerSettings(options.Region, options.BaseDomain);
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(settings);
-        var credentials = new Credentials(root, options.AccountId);
+        var credentials = new Credentials(root, options.AccountId, settings.OwnerId, settings.OwnerDisplayName);
         credentials.Reload(engine);
         builder.Services.AddSingleton(credentials);
         builder.Services.AddSingleton<Authorizer>();

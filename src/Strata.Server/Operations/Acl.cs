@@ -33,15 +33,15 @@ internal static class Acl
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "AccessControlPolicy", S3Xml.Namespace);
-        await BucketOperations.WriteOwnerAsync(xml, ctx.Settings);
+        await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
         await xml.WriteStartElementAsync(null, "AccessControlList", null);
         await xml.WriteStartElementAsync(null, "Grant", null);
         // S3: <Grantee xmlns:xsi="…" xsi:type="CanonicalUser"> in S3's own namespace; only the type attribute is xsi's.
         await xml.WriteStartElementAsync(null, "Grantee", null);
         await xml.WriteAttributeStringAsync("xmlns", "xsi", null, XsiNamespace);
         await xml.WriteAttributeStringAsync("xsi", "type", XsiNamespace, "CanonicalUser");
-        await xml.ElementAsync("ID", ctx.Settings.OwnerId);
-        await xml.ElementAsync("DisplayName", ctx.Settings.OwnerDisplayName);
+        await xml.ElementAsync("ID", ctx.BucketOwner.CanonicalId);
+        await xml.ElementAsync("DisplayName", ctx.BucketOwner.DisplayName);
         await xml.WriteEndElementAsync();
         await xml.ElementAsync("Permission", "FULL_CONTROL");
         await xml.WriteEndElementAsync();
@@ -58,7 +58,7 @@ internal static class Acl
     {
         RequireTarget(ctx);
         if ((ctx.Caller.PayloadLength ?? ctx.Request.ContentLength ?? 0) == 0) return; // the canned ACL was checked by AclHeaders
-        if (!await GrantsOnlyOwnerFullControlAsync(ctx.Caller.Payload, ctx.Settings.OwnerId)) S3Fail.With(StrataError.AccessControlListNotSupported);
+        if (!await GrantsOnlyOwnerFullControlAsync(ctx.Caller.Payload, ctx.BucketOwner.CanonicalId)) S3Fail.With(StrataError.AccessControlListNotSupported);
     }
 
     // An ACL is a small document (the reader caps its size and refuses DTDs), so it is read whole.

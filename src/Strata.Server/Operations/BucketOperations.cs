@@ -21,7 +21,10 @@ internal static class BucketOperations
             ctx.Require("s3:PutBucketObjectLockConfiguration", bucket, null);
             ctx.Require("s3:PutBucketVersioning", bucket, null);
         }
-        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region, objectLock);
+        // The bucket belongs to the caller's account (null: the server's own account, which has no row).
+        var owner = ctx.Principal.Account is { } account && account != ctx.Authenticator.Credentials.Own ? account.AccountId : null;
+        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region, owner, objectLock);
+        ctx.Authorizer.Forget(bucket);
         ctx.Response.Headers.Location = "/" + bucket.Value;
     }
 
@@ -66,11 +69,14 @@ internal static class BucketOperations
 
     public static async Task ListBucketsAsync(S3Context ctx)
     {
-        var buckets = ctx.Engine.ListBuckets();
+        // S3: ListBuckets lists the buckets of the caller's account, and that account as Owner.
+        var credentials = ctx.Authenticator.Credentials;
+        var account = ctx.Principal.Account ?? credentials.Own;
+        var buckets = ctx.Engine.ListBucketsOwnedBy(account == credentials.Own ? null : account.AccountId);
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "ListAllMyBucketsResult", S3Xml.Namespace);
-        await WriteOwnerAsync(xml, ctx.Settings);
+        await WriteOwnerAsync(xml, account);
         await xml.WriteStartElementAsync(null, "Buckets", null);
         foreach (var bucket in buckets)
         {
@@ -97,11 +103,11 @@ internal static class BucketOperations
         await xml.WriteEndDocumentAsync();
     }
 
-    public static async Task WriteOwnerAsync(XmlWriter xml, ServerSettings settings, string element = "Owner")
+    public static async Task WriteOwnerAsync(XmlWriter xml, Auth.Account owner, string element = "Owner")
     {
         await xml.WriteStartElementAsync(null, element, null);
-        await xml.ElementAsync("ID", settings.OwnerId);
-        await xml.ElementAsync("DisplayName", settings.OwnerDisplayName);
+        await xml.ElementAsync("ID", owner.CanonicalId);
+        await xml.ElementAsync("DisplayName", owner.DisplayName);
         await xml.WriteEndElementAsync();
     }
 }

@@ -57,7 +57,7 @@ internal static class ListObjectVersions
                 await xml.ElementAsync("Size", entry.Size.ToString(CultureInfo.InvariantCulture));
                 await xml.ElementAsync("StorageClass", "STANDARD");
             }
-            await BucketOperations.WriteOwnerAsync(xml, ctx.Settings);
+            await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
             await xml.WriteEndElementAsync();
         }
         await ListObjects.WriteCommonPrefixesAsync(xml, page.CommonPrefixes, url);

@@ -34,7 +34,7 @@ internal static class ListObjects
         await xml.ElementAsync("IsTruncated", page.IsTruncated ? "true" : "false");
         if (page.IsTruncated && page.LastKey is not null) await xml.ElementAsync("NextMarker", Encode(page.LastKey, url));
         if (url) await xml.ElementAsync("EncodingType", "url");
-        await WriteContentsAsync(xml, page, url, owner: ctx.Settings);
+        await WriteContentsAsync(xml, page, url, owner: ctx.BucketOwner);
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
     }
@@ -67,12 +67,12 @@ internal static class ListObjects
         if (delimiter is not null) await xml.ElementAsync("Delimiter", Encode(delimiter, url));
         await xml.ElementAsync("IsTruncated", page.IsTruncated ? "true" : "false");
         if (url) await xml.ElementAsync("EncodingType", "url");
-        await WriteContentsAsync(xml, page, url, fetchOwner ? ctx.Settings : null);
+        await WriteContentsAsync(xml, page, url, fetchOwner ? ctx.BucketOwner : null);
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
     }
 
-    private static async Task WriteContentsAsync(XmlWriter xml, ListPage<ObjectVersion> page, bool url, ServerSettings? owner)
+    private static async Task WriteContentsAsync(XmlWriter xml, ListPage<ObjectVersion> page, bool url, Auth.Account? owner)
     {
         foreach (var entry in page.Entries)
         {

@@ -30,8 +30,8 @@ internal static class MultipartListings
         await xml.ElementAsync("Bucket", bucket.Value);
         await xml.ElementAsync("Key", key.Value);
         await xml.ElementAsync("UploadId", uploadId);
-        await BucketOperations.WriteOwnerAsync(xml, ctx.Settings, "Initiator");
-        await BucketOperations.WriteOwnerAsync(xml, ctx.Settings);
+        await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner, "Initiator");
+        await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
         await xml.ElementAsync("StorageClass", "STANDARD");
         await xml.ElementAsync("PartNumberMarker", marker.ToString(CultureInfo.InvariantCulture));
         if (parts.Count > 0) await xml.ElementAsync("NextPartNumberMarker", parts[^1].PartNumber.ToString(CultureInfo.InvariantCulture));
@@ -85,8 +85,8 @@ internal static class MultipartListings
             await xml.WriteStartElementAsync(null, "Upload", null);
             await xml.ElementAsync("Key", ListObjects.Encode(upload.Key.Value, url));
             await xml.ElementAsync("UploadId", upload.UploadId);
-            await BucketOperations.WriteOwnerAsync(xml, ctx.Settings, "Initiator");
-            await BucketOperations.WriteOwnerAsync(xml, ctx.Settings);
+            await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner, "Initiator");
+            await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
             await xml.ElementAsync("StorageClass", "STANDARD");
             await xml.ElementAsync("Initiated", S3Xml.Timestamp(upload.Initiated));
             if (upload.ChecksumAlgorithm is not null) await xml.ElementAsync("ChecksumAlgorithm", upload.ChecksumAlgorithm);
