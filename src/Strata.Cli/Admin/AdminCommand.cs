@@ -62,10 +62,11 @@ internal static class AdminCommand
             c.SendAsync(HttpMethod.Post, "mfa/resync", [("code1", p.GetValue(code1)!), ("code2", p.GetValue(code2)!)])));
         mfa.Subcommands.Add(MfaResetCommand.Create());
         admin.Subcommands.Add(mfa);
+        admin.Subcommands.Add(LifecycleCommands.Create(Leaf));
         return admin;
     }
 
-    private static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call)
+    internal static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call)
     {
         var command = new Command(name, description);
         foreach (var symbol in symbols)

@@ -41,6 +41,9 @@ internal static class S3Actions
             S3Operation.PutObjectAcl => versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl",
             S3Operation.GetBucketCors => "s3:GetBucketCORS",
             S3Operation.PutBucketCors or S3Operation.DeleteBucketCors => "s3:PutBucketCORS",
+            S3Operation.GetBucketLifecycleConfiguration => "s3:GetLifecycleConfiguration",
+            // S3: DeleteBucketLifecycle needs s3:PutLifecycleConfiguration; there is no delete action.
+            S3Operation.PutBucketLifecycleConfiguration or S3Operation.DeleteBucketLifecycle => "s3:PutLifecycleConfiguration",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone
             S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",

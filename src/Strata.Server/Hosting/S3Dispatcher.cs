@@ -153,6 +153,9 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.GetBucketCors => BucketCors.GetAsync(ctx),
         S3Operation.PutBucketCors => BucketCors.PutAsync(ctx),
         S3Operation.DeleteBucketCors => BucketCors.DeleteAsync(ctx),
+        S3Operation.GetBucketLifecycleConfiguration => BucketLifecycle.GetAsync(ctx),
+        S3Operation.PutBucketLifecycleConfiguration => BucketLifecycle.PutAsync(ctx),
+        S3Operation.DeleteBucketLifecycle => BucketLifecycle.DeleteAsync(ctx),
         S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };

@@ -122,7 +122,7 @@ internal sealed class S3Request
     // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
     internal static readonly string[] UnsupportedSubresources =
     [
-        "policyStatus", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
+        "policyStatus", "tagging", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
         "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select",
     ];
@@ -148,6 +148,17 @@ internal sealed class S3Request
                 ("GET", _) => S3Operation.GetBucketCors,
                 ("PUT", _) => S3Operation.PutBucketCors,
                 ("DELETE", _) => S3Operation.DeleteBucketCors,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        if (hasBucket && query.ContainsKey("lifecycle"))
+        {
+            return (method, hasKey) switch
+            {
+                (_, true) => S3Operation.Unsupported, // lifecycle is a bucket's subresource only
+                ("GET", _) => S3Operation.GetBucketLifecycleConfiguration,
+                ("PUT", _) => S3Operation.PutBucketLifecycleConfiguration,
+                ("DELETE", _) => S3Operation.DeleteBucketLifecycle,
                 _ => S3Operation.Unsupported,
             };
         }
