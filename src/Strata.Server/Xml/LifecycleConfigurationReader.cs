@@ -49,9 +49,9 @@ internal static class LifecycleConfigurationReader
         {
             throw Malformed();
         }
-        var configuration = LifecycleConfiguration.Create(rules);
+        // A transition's dates and numbers were checked as they were read (a malformed one is MalformedXML, as in S3).
         if (transitions) S3Fail.With(StrataError.NotImplemented, "Strata has a single storage class: lifecycle transitions are not implemented.");
-        return configuration;
+        return LifecycleConfiguration.Create(rules);
     }
 
     private static LifecycleRule ReadRule(XmlReader xml, ref bool transitions)
