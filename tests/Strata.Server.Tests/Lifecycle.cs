@@ -136,6 +136,9 @@ public sealed class Lifecycle(StrataServer server) : IClassFixture<StrataServer>
         var notImplemented = await Assert.ThrowsAsync<AmazonS3Exception>(() => PutRulesAsync(bucket, transition));
         Assert.Equal("NotImplemented", notImplemented.ErrorCode);
         Assert.Equal(HttpStatusCode.NotImplemented, notImplemented.StatusCode);
+        var badDate = Rule("t", "");
+        badDate.Transitions = [new LifecycleTransition { Date = new DateTime(2030, 1, 1, 12, 0, 0, DateTimeKind.Utc), StorageClass = S3StorageClass.Glacier }];
+        Assert.Equal("InvalidArgument", (await Assert.ThrowsAsync<AmazonS3Exception>(() => PutRulesAsync(bucket, badDate))).ErrorCode);
 
         await AssertNoConfigurationAsync(bucket);
     }

@@ -119,7 +119,7 @@ internal static class LifecycleConfigurationReader
                     {
                         switch (name)
                         {
-                            case "Date": Date(value); return true;
+                            case "Date": TransitionDate(value); return true;
                             case "Days" or "NoncurrentDays" or "NewerNoncurrentVersions": Number(value); return true;
                             case "StorageClass": return true;
                             default: return false;
@@ -268,6 +268,12 @@ internal static class LifecycleConfigurationReader
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
             ? date
             : throw Malformed();
+    }
+
+    // S3 checks a transition's Date as it checks an expiration's, before anything else refuses the rule.
+    private static void TransitionDate(string value)
+    {
+        if (Date(value).TimeOfDay != TimeSpan.Zero) S3Fail.With(StrataError.InvalidArgument, "'Date' must be at midnight GMT");
     }
 
     private static string GeneratedId() => Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', 'A').Replace('/', 'B');
