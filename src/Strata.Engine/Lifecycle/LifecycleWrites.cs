@@ -39,8 +39,7 @@ internal static class LifecycleWrites
         var (bucketId, state, _) = StackWrites.BucketSettings(tx, bucket);
         foreach (var action in actions)
         {
-            var top = StackWrites.Latest(tx, bucketId, action.Key);
-            if (top is null) continue;
+            if (Top(tx, bucketId, action.Key) is not { } top) continue;
             if (action.ExpireCurrent && top.Seq == action.Top.Seq && !top.IsDeleteMarker)
             {
                 ExpireCurrent(tx, blobs, bucket, bucketId, state, action.Key, top, now, ref counts);
@@ -74,7 +73,7 @@ internal static class LifecycleWrites
     // S3: expiring the current version does what a DELETE without versionId does: a delete marker on a versioned
     // bucket (the object stays as a noncurrent version), the object itself on an unversioned one.
     private static void ExpireCurrent(WriteTransaction tx, BlobStore blobs, BucketName bucket, long bucketId, VersioningState state, byte[] key,
-        ObjectVersion top, DateTimeOffset now, ref PassCounts counts)
+        PassVersion top, DateTimeOffset now, ref PassCounts counts)
     {
         var replacesNull = state != VersioningState.Enabled && top.VersionId == VersionId.Null;
         if (replacesNull && IsProtected(tx, bucketId, key, top.VersionId, now)) return;
@@ -85,6 +84,17 @@ internal static class LifecycleWrites
             counts.Removed++;
             counts.BytesFreed += top.Size;
         }
+    }
+
+    // The newest version's few columns the checks need; not StackWrites.Latest, which reads and parses the whole row.
+    private static PassVersion? Top(WriteTransaction tx, long bucketId, byte[] key)
+    {
+        using var command = tx.Command("SELECT seq, version_id, is_marker, size, modified_ms FROM versions WHERE bucket_id = $b AND key = $k ORDER BY seq DESC LIMIT 1")
+            .With("$b", bucketId).With("$k", key);
+        using var r = command.ExecuteReader();
+        if (!r.Read()) return null;
+        VersionId.TryParse(r.GetString(1), out var id);
+        return new PassVersion(r.GetInt64(0), id, r.GetInt64(2) != 0, r.GetInt64(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)));
     }
 
     private static bool IsAlone(WriteTransaction tx, long bucketId, byte[] key)
