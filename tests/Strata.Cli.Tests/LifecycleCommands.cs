@@ -107,4 +107,24 @@ public sealed class LifecycleCommands(StrataServer server) : IClassFixture<Strat
         Assert.DoesNotContain(without, run.Stdout);
         Assert.Contains("MARKERSADDED", run.Stdout);
     }
+
+    [Fact]
+    public async Task Bench_lifecycle_removes_half_the_versions_and_reports_the_figures()
+    {
+        var bench = await StrataCli.RunAsync(["bench", "lifecycle", "--versions", "200", "--baseline-seconds", "1", "--get-concurrency", "1"],
+            new Dictionary<string, string>());
+
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        Assert.Contains("lifecycle pass: 200 versions examined, 100 removed, 10000 bytes freed", bench.Stdout);
+        Assert.Contains("4 KiB GET p99 during the pass: ", bench.Stdout);
+    }
+
+    [Fact]
+    public async Task Bench_lifecycle_refuses_a_count_that_is_not_whole_keys()
+    {
+        var bench = await StrataCli.RunAsync(["bench", "lifecycle", "--versions", "105"], new Dictionary<string, string>());
+
+        Assert.Equal(2, bench.ExitCode);
+        Assert.Contains("--versions must be a multiple of --versions-per-key", bench.Stderr);
+    }
 }
