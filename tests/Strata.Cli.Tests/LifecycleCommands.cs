@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Amazon.Runtime;
 
 namespace Strata.Cli.Tests;
 
@@ -126,5 +128,68 @@ public sealed class LifecycleCommands(StrataServer server) : IClassFixture<Strat
 
         Assert.Equal(2, bench.ExitCode);
         Assert.Contains("--versions must be a multiple of --versions-per-key", bench.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_applies_the_rules_on_its_schedule_and_logs_each_runs_figures()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "strata-cli-lifecycle-" + Guid.NewGuid().ToString("N")[..8]);
+        var start = new ProcessStartInfo(StrataCli.Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            ArgumentList = { "serve", "--data", data, "--listen", "127.0.0.1:0", "--lifecycle-interval", "1s" },
+        };
+        start.Environment["STRATA_ROOT_ACCESS_KEY"] = StrataServer.AccessKey;
+        start.Environment["STRATA_ROOT_SECRET_KEY"] = StrataServer.SecretKey;
+        using var process = Process.Start(start)!;
+        var bucket = StrataServer.UniqueBucketName("scheduled");
+        string? logged = null;
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+            {
+                if (line.Contains("serving S3", StringComparison.Ordinal))
+                {
+                    var at = line.IndexOf("http", StringComparison.Ordinal);
+                    await PutPastDateRuleAsync(new Uri(line[at..line.IndexOf(' ', at)]), bucket);
+                }
+                if (line.Contains($"Lifecycle run on {bucket}", StringComparison.Ordinal))
+                {
+                    logged = line;
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(data, recursive: true);
+        }
+
+        Assert.NotNull(logged);
+        Assert.Contains("1 versions examined", logged);
+        Assert.Contains("1 delete markers added", logged);
+    }
+
+    private static async Task PutPastDateRuleAsync(Uri endpoint, string bucket)
+    {
+        using var s3 = new AmazonS3Client(new BasicAWSCredentials(StrataServer.AccessKey, StrataServer.SecretKey),
+            new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        await s3.PutBucketAsync(bucket);
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "tmp/a", ContentBody = "scratch" });
+        await s3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
+        {
+            BucketName = bucket,
+            Configuration = new LifecycleConfiguration
+            {
+                Rules = [new LifecycleRule { Id = "past", Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = "tmp/" },
+                    Expiration = new LifecycleRuleExpiration { Date = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc) } }],
+            },
+        });
     }
 }

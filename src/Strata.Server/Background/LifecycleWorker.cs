@@ -67,7 +67,15 @@ internal sealed partial class LifecycleWorker(StorageEngine engine, TimeProvider
                 if (info is null) continue; // removed since the list was read
                 // Strata: on an MFA Delete bucket, rules remove versions for good only if they were set with an MFA code.
                 var mayRemove = info.MfaDelete != MfaDeleteState.Enabled || engine.GetBucketConfig(name, BucketConfigKind.LifecycleMfa) is not null;
-                var report = await engine.RunLifecyclePassAsync(name, configuration, mayRemove, cancellationToken);
+                LifecyclePassReport report;
+                try
+                {
+                    report = await engine.RunLifecyclePassAsync(name, configuration, mayRemove, cancellationToken);
+                }
+                catch (StrataException gone) when (gone.Error == StrataError.NoSuchBucket && bucket is null)
+                {
+                    continue; // deleted during the run; the other buckets still get theirs
+                }
                 LogPass(log, name.Value, report.Examined, report.Removed, report.MarkersAdded, report.UploadsAborted, report.BytesFreed,
                     report.Skipped, (long)(report.Finished - report.Started).TotalMilliseconds);
                 await engine.PutBucketConfigAsync(name, BucketConfigKind.LifecycleStatus, ToJson(report));

@@ -135,6 +135,8 @@ public sealed class StrataHost : IAsyncDisposable
         // host's error log with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (options.AccessLog) builder.Logging.AddFilter(typeof(AccessLog).FullName, LogLevel.Information);
+        // Each lifecycle run's figures are logged (one line per bucket and run), whatever the log level.
+        builder.Logging.AddFilter(typeof(Background.LifecycleWorker).FullName, LogLevel.Information);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
