@@ -245,6 +245,29 @@ public sealed class Lifecycle(StrataServer server) : IClassFixture<StrataServer>
     }
 
     [Fact]
+    public async Task Expiration_on_a_suspended_bucket_replaces_the_null_version_with_a_null_marker()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync(versioning: true);
+        var kept = await PutAsync(bucket, "a", "from when versioning was on");
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Suspended },
+        });
+        await PutAsync(bucket, "a", "null version");
+        var expire = Rule("expire", "");
+        expire.Expiration = new LifecycleRuleExpiration { Days = 1 };
+        await PutRulesAsync(bucket, expire);
+
+        var run = await RunInAsync(bucket, 3);
+
+        Assert.Equal(1, run.MarkersAdded);
+        Assert.Equal(1, run.Removed);
+        Assert.Equal("null version".Length, run.BytesFreed);
+        Assert.Equal(["a null marker", $"a {kept}"], await VersionsAsync(bucket));
+    }
+
+    [Fact]
     public async Task Old_incomplete_uploads_are_aborted_and_their_parts_freed()
     {
         using var s3 = server.CreateClient();
