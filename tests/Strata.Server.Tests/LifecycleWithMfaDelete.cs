@@ -57,4 +57,36 @@ public sealed class LifecycleWithMfaDelete(StrataTlsServer server) : IClassFixtu
         Assert.Equal([v2.VersionId], left.Select(v => v.VersionId));
         Assert.NotEqual(v1.VersionId, left[0].VersionId);
     }
+
+    [Fact]
+    public async Task Rules_set_without_a_code_before_MFA_Delete_was_enabled_remove_no_version()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync(versioning: true);
+        Assert.Equal(HttpStatusCode.OK, (await PutRulesAsync(bucket, code: null)).StatusCode);
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled, EnableMfaDelete = true },
+            MfaCodes = await server.FreshMfaCodeAsync(),
+        });
+        var v1 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "one" });
+        var v2 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "two" });
+
+        server.Time.Advance(TimeSpan.FromDays(3));
+        Strata.Engine.LifecyclePassReport report;
+        try
+        {
+            report = Assert.Single(await server.Host.RunLifecycleAsync(bucket));
+        }
+        finally
+        {
+            server.Time.Advance(TimeSpan.FromDays(-3));
+        }
+
+        Assert.Equal(0, report.Removed);
+        Assert.Equal(1, report.Skipped);
+        var left = (await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions!;
+        Assert.Equal([v2.VersionId, v1.VersionId], left.Select(v => v.VersionId));
+    }
 }
