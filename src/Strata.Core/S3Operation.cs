@@ -50,6 +50,9 @@ public enum S3Operation
     PutObjectRetention,
     GetObjectLegalHold,
     PutObjectLegalHold,
+    GetBucketLifecycleConfiguration,
+    PutBucketLifecycleConfiguration,
+    DeleteBucketLifecycle,
 
     /// <summary>OPTIONS on a bucket or object: a browser's CORS preflight, answered without authentication.</summary>
     PreflightCors,

@@ -117,7 +117,7 @@ internal static class StackWrites
     }
 
     /// <summary>Removes one version row; its blob is unlinked once the batch is durable.</summary>
-    private static ObjectVersion? RemoveVersion(WriteTransaction tx, BlobStore blobs, long bucketId, byte[] key, VersionId versionId)
+    internal static ObjectVersion? RemoveVersion(WriteTransaction tx, BlobStore blobs, long bucketId, byte[] key, VersionId versionId)
     {
         using var command = tx.Command($"DELETE FROM versions WHERE bucket_id = $b AND key = $k AND version_id = $v RETURNING {Rows.VersionColumnsUnqualified}")
             .With("$b", bucketId).With("$k", key).With("$v", versionId.Value);

@@ -52,6 +52,9 @@ public sealed class StrataServerOptions
 
     /// <summary>The server's clock (tests shift it to step through MFA codes); the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>How often the lifecycle worker applies the buckets' rules (by <see cref="Time"/>); zero: only when asked through the admin API.</summary>
+    public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromHours(1);
     public string? TlsKeyPath { get; set; }
 }
 
@@ -135,6 +138,8 @@ public sealed class StrataHost : IAsyncDisposable
         // host's error log with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (options.AccessLog) builder.Logging.AddFilter(typeof(AccessLog).FullName, LogLevel.Information);
+        // Each lifecycle run's figures are logged (one line per bucket and run), whatever the log level.
+        builder.Logging.AddFilter(typeof(Background.LifecycleWorker).FullName, LogLevel.Information);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -164,6 +169,9 @@ public sealed class StrataHost : IAsyncDisposable
         var mfa = new MfaVerifier(options.Time);
         mfa.Reload(engine);
         builder.Services.AddSingleton(mfa);
+        builder.Services.AddSingleton(new Background.LifecycleSchedule(options.LifecycleInterval));
+        builder.Services.AddSingleton<Background.LifecycleWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.LifecycleWorker>());
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region, options.BaseDomain, options.SigV2));
@@ -238,6 +246,10 @@ public sealed class StrataHost : IAsyncDisposable
                 $"The root key was replaced: STRATA_ROOT_ACCESS_KEY is {root.AccessKeyId}, the previous key {previousKeyId} no longer works ({file} updated).");
         }
     }
+
+    /// <summary>Applies the lifecycle rules now, of one bucket or all, and waits: what `strata admin lifecycle run` does.</summary>
+    public Task<List<LifecyclePassReport>> RunLifecycleAsync(string? bucket = null, CancellationToken cancellationToken = default) =>
+        _app.Services.GetRequiredService<Background.LifecycleWorker>().RunAsync(bucket is null ? null : Core.BucketName.Parse(bucket), cancellationToken);
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 

@@ -122,7 +122,7 @@ internal sealed class S3Request
     // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
     internal static readonly string[] UnsupportedSubresources =
     [
-        "lifecycle", "tagging", "encryption",
+        "tagging", "encryption",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
         "metrics", "intelligent-tiering", "ownershipControls", "torrent", "restore", "select",
     ];
@@ -182,6 +182,17 @@ internal sealed class S3Request
         if (hasBucket && query.ContainsKey("policyStatus"))
         {
             return method == "GET" && !hasKey ? S3Operation.GetBucketPolicyStatus : S3Operation.Unsupported;
+        }
+        if (hasBucket && query.ContainsKey("lifecycle"))
+        {
+            return (method, hasKey) switch
+            {
+                (_, true) => S3Operation.Unsupported, // lifecycle is a bucket's subresource only
+                ("GET", _) => S3Operation.GetBucketLifecycleConfiguration,
+                ("PUT", _) => S3Operation.PutBucketLifecycleConfiguration,
+                ("DELETE", _) => S3Operation.DeleteBucketLifecycle,
+                _ => S3Operation.Unsupported,
+            };
         }
         if (hasBucket && query.ContainsKey("acl"))
         {
