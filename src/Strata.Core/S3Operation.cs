@@ -40,6 +40,9 @@ public enum S3Operation
     GetBucketCors,
     PutBucketCors,
     DeleteBucketCors,
+    GetBucketOwnershipControls,
+    PutBucketOwnershipControls,
+    DeleteBucketOwnershipControls,
 
     /// <summary>OPTIONS on a bucket or object: a browser's CORS preflight, answered without authentication.</summary>
     PreflightCors,
