@@ -93,8 +93,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Buckets ----
 
-    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region) =>
-        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow()));
+    /// <param name="configs">Documents (kind, document) a new bucket starts with, in the same commit: its ACL, its ownership.</param>
+    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, IReadOnlyList<KeyValuePair<string, string>>? configs = null) =>
+        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, _time.GetUtcNow(), configs));
 
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
@@ -207,10 +208,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     // ---- Multipart uploads ----
 
-    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType)
+    public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType,
+        string? acl = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now, acl));
     }
 
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>

@@ -8,6 +8,12 @@ namespace Strata.Engine.Buckets;
 public static class BucketConfigKind
 {
     public const string Cors = "cors";
+
+    /// <summary>The bucket's ACL in StoredAcl form; none is private, owned by the bucket owner.</summary>
+    public const string Acl = "acl";
+
+    /// <summary>The bucket's Object Ownership (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter); none is no controls.</summary>
+    public const string Ownership = "ownership";
 }
 
 /// <summary>Bucket configuration documents (CORS, and later tagging, lifecycle, …): one row per bucket and kind.</summary>

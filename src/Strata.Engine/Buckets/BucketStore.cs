@@ -31,7 +31,8 @@ internal static class BucketWrites
 {
     private const string UsEast1 = "us-east-1";
 
-    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now)
+    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, DateTimeOffset now,
+        IReadOnlyList<KeyValuePair<string, string>>? configs = null)
     {
         using (var exists = tx.Command($"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n").With("$n", name.Value))
         using (var found = exists.ExecuteReader())
@@ -46,9 +47,19 @@ internal static class BucketWrites
         }
         using var insert = tx.Command($"INSERT INTO buckets(name, created_ms, region) VALUES($n, $t, $r) RETURNING {Rows.BucketColumns}")
             .With("$n", name.Value).With("$t", now.ToUnixTimeMilliseconds()).With("$r", region);
-        using var r = insert.ExecuteReader();
-        r.Read();
-        return Rows.ReadBucket(r);
+        BucketInfo created;
+        using (var r = insert.ExecuteReader())
+        {
+            r.Read();
+            created = Rows.ReadBucket(r);
+        }
+        foreach (var (kind, document) in configs ?? [])
+        {
+            using var config = tx.Command("INSERT INTO bucket_configs(bucket_id, kind, document) VALUES($b, $k, $d)")
+                .With("$b", created.Id).With("$k", kind).With("$d", document);
+            config.ExecuteNonQuery();
+        }
+        return created;
     }
 
     public static bool Delete(WriteTransaction tx, BlobStore blobs, BucketName name)

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 8;
+    public const int Version = 10;
 
     private static readonly string[] Migrations =
     [
@@ -137,6 +137,16 @@ internal static class Schema
         """
         ALTER TABLE uploads ADD COLUMN checksum_type TEXT;
         ALTER TABLE version_parts ADD COLUMN checksum TEXT;
+        """,
+        // 9: reserved for a migration merged from another branch (the lead renumbers at merge).
+        """
+        SELECT 1;
+        """,
+        // 10: ACLs. An object version's ACL and an upload's (given to the object it completes), in StoredAcl's compact
+        // form: the owner's id, then one grant a line. NULL is private, owned by the bucket owner.
+        """
+        ALTER TABLE versions ADD COLUMN acl TEXT;
+        ALTER TABLE uploads ADD COLUMN acl TEXT;
         """,
     ];
 

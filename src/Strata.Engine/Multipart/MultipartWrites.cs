@@ -14,15 +14,15 @@ namespace Strata.Engine.Multipart;
 internal static class MultipartWrites
 {
     public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm,
-        string? checksumType, DateTimeOffset now)
+        string? checksumType, DateTimeOffset now, string? acl = null)
     {
         var (bucketId, _) = StackWrites.Bucket(tx, bucket);
         var uploadId = RandomIds.UrlSafe32();
         using var insert = tx.Command("""
-            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type) VALUES($u, $b, $k, $t, $h, $c, $ct)
+            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, acl) VALUES($u, $b, $k, $t, $h, $c, $ct, $acl)
             """)
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
-            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType);
+            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).With("$acl", acl);
         insert.ExecuteNonQuery();
         return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
     }
@@ -95,13 +95,15 @@ internal static class MultipartWrites
         string headersText;
         string? algorithm;
         string? checksumType;
-        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type FROM uploads WHERE id = $u").With("$u", upload))
+        string? acl;
+        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, acl FROM uploads WHERE id = $u").With("$u", upload))
         using (var r = info.ExecuteReader())
         {
             r.Read();
             headersText = r.GetString(0);
             algorithm = r.IsDBNull(1) ? null : r.GetString(1);
             checksumType = r.IsDBNull(2) ? null : r.GetString(2);
+            acl = r.IsDBNull(3) ? null : r.GetString(3);
         }
         var stored = new Dictionary<int, StoredPart>();
         using (var parts = tx.Command("SELECT part_number, size, etag, checksum, blob_id, inline FROM parts WHERE upload = $u").With("$u", upload))
@@ -146,7 +148,7 @@ internal static class MultipartWrites
 
         var checksum = ObjectChecksum(chosen, algorithm, checksumType, checksumRule);
 
-        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions);
+        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions) { Acl = acl };
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;
         foreach (var part in chosen)

@@ -9,7 +9,11 @@ public sealed record PutObjectCommand(
     ObjectKey Key,
     ObjectHeaders Headers,
     Checksum? Checksum,
-    WriteConditions? Conditions = null);
+    WriteConditions? Conditions = null)
+{
+    /// <summary>The new version's ACL in StoredAcl form; null is private, owned by the bucket owner.</summary>
+    public string? Acl { get; init; }
+}
 
 /// <summary>
 /// S3's conditional writes (PutObject, CopyObject, CompleteMultipartUpload): If-Match, only when the current object
