@@ -13,7 +13,7 @@ namespace Strata.Server.Auth;
 /// The root user may do everything unless the bucket policy denies it explicitly (its policy management
 /// excepted); an anonymous caller only what a bucket policy grants to "*".
 /// </summary>
-internal sealed class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time)
+internal sealed partial class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time, Hosting.ServerSettings settings)
 {
     // Bucket policies change only through this process, which forgets the cached copy when they do.
     private readonly ConcurrentDictionary<string, PolicyDocument?> _bucketPolicies = new(StringComparer.Ordinal);
@@ -33,12 +33,15 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
         if (principal.Kind == PrincipalKind.Root && (bucketPolicy is null || S3Actions.IsPolicyManagement(action))) return true;
 
         var context = new RequestContext(principal.Arn, action, resource, Conditions(http, principal));
-        return principal.Kind switch
+        var decision = principal.Kind switch
         {
-            PrincipalKind.Root => PolicyEvaluator.Evaluate([], bucketPolicy, context) != PolicyDecision.ExplicitDeny,
-            PrincipalKind.User => PolicyEvaluator.Evaluate(credentials.UserPolicies(principal.UserName!), bucketPolicy, context) == PolicyDecision.Allow,
-            _ => bucketPolicy is not null && PolicyEvaluator.Evaluate([], bucketPolicy, context) == PolicyDecision.Allow,
+            PrincipalKind.Root => PolicyEvaluator.Evaluate([], bucketPolicy, context) == PolicyDecision.ExplicitDeny ? PolicyDecision.ExplicitDeny : PolicyDecision.Allow,
+            PrincipalKind.User => PolicyEvaluator.Evaluate(credentials.UserPolicies(principal.UserName!), bucketPolicy, context),
+            _ => bucketPolicy is null ? PolicyDecision.ImplicitDeny : PolicyEvaluator.Evaluate([], bucketPolicy, context),
         };
+        // An ACL grant is a resource-side Allow, weighed with the policies: an explicit Deny still wins.
+        return decision == PolicyDecision.Allow
+            || (decision != PolicyDecision.ExplicitDeny && bucket is { } b && AclAllows(http, principal, action, b, key));
     }
 
     private PolicyDocument? BucketPolicy(BucketName bucket) =>

@@ -41,6 +41,8 @@ internal static class S3Actions
             S3Operation.PutObjectAcl => versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl",
             S3Operation.GetBucketCors => "s3:GetBucketCORS",
             S3Operation.PutBucketCors or S3Operation.DeleteBucketCors => "s3:PutBucketCORS",
+            S3Operation.GetBucketOwnershipControls => "s3:GetBucketOwnershipControls",
+            S3Operation.PutBucketOwnershipControls or S3Operation.DeleteBucketOwnershipControls => "s3:PutBucketOwnershipControls",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone
             S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",

@@ -61,7 +61,6 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             var principal = caller.IsAnonymous ? Principal.Anonymous : authenticator.Credentials.PrincipalOf(caller.AccessKeyId);
             // Denied requests change nothing: the decision comes before the operation reads the body.
             if (S3Actions.For(s3) is { } action) authorizer.Check(http, principal, action, s3.Bucket, s3.Key);
-            AclHeaders.Check(s3.Operation, http.Request);
             var mfaVerified = await mfa.VerifyAsync(http, principal, engine);
             await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator });
         }
@@ -153,6 +152,9 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.GetBucketCors => BucketCors.GetAsync(ctx),
         S3Operation.PutBucketCors => BucketCors.PutAsync(ctx),
         S3Operation.DeleteBucketCors => BucketCors.DeleteAsync(ctx),
+        S3Operation.GetBucketOwnershipControls => BucketOwnershipControls.GetAsync(ctx),
+        S3Operation.PutBucketOwnershipControls => BucketOwnershipControls.PutAsync(ctx),
+        S3Operation.DeleteBucketOwnershipControls => BucketOwnershipControls.DeleteAsync(ctx),
         S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
         _ => throw S3Fail.Exception(StrataError.NotImplemented, $"{ctx.Request.Method} on this resource is not implemented by Strata."),
     };

@@ -12,8 +12,9 @@ internal static class BucketOperations
     public static async Task CreateBucketAsync(S3Context ctx)
     {
         var bucket = ctx.S3.RequireBucket();
+        var configs = BucketAcls.InitialConfigs(ctx);
         await ReadLocationConstraintAsync(ctx);
-        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region);
+        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region, configs);
         ctx.Response.Headers.Location = "/" + bucket.Value;
     }
 

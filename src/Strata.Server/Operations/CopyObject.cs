@@ -18,6 +18,8 @@ internal static class CopyObject
         if (directive is not ("COPY" or "REPLACE")) S3Fail.With(StrataError.InvalidArgument, "Unknown metadata directive.");
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         ctx.Engine.GetBucket(bucketName);
+        // S3: the copy gets the request's ACL (private when it names none), never the source's.
+        var acl = AclHeaders.ForObjectWrite(ctx, bucketName, AclHeaders.Read(ctx.Request));
         var (sourceBucket, found) = FindSource(ctx, out var source);
         // S3: a single copy takes at most 5 GiB; larger objects are copied part by part with UploadPartCopy.
         if (found.Size > PutObject.MaxObjectSize)
@@ -44,7 +46,7 @@ internal static class CopyObject
                 await draft.WriteFromAsync(summed ?? content, ctx.Aborted);
                 checksum = summed is null ? found.Checksum : new Checksum(PayloadChecksum.Name(summed.Algorithm), summed.ComputeBase64());
             }
-            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions);
+            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions) { Acl = acl };
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 

@@ -18,7 +18,9 @@ internal static class Multipart
         var algorithm = ChecksumAlgorithmOf(ctx.Request.Header("x-amz-checksum-algorithm"));
         var type = MultipartChecksum.TypeFor(algorithm, ctx.Request.Header("x-amz-checksum-type"));
         var algorithmName = algorithm is { } a ? PayloadChecksum.Name(a) : null;
-        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type);
+        // The completed object gets the upload's ACL.
+        var acl = AclHeaders.ForObjectWrite(ctx, bucket, AclHeaders.Read(ctx.Request));
+        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type, acl);
         if (algorithmName is not null)
         {
             ctx.Response.Headers["x-amz-checksum-algorithm"] = algorithmName;

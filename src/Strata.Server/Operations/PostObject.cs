@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Primitives;
 using Strata.Core;
+using Strata.Core.Acls;
 using Strata.Core.PostPolicy;
 using Strata.Engine.Objects;
 using Strata.Server.Auth;
@@ -44,10 +45,8 @@ internal static class PostObject
             if (policy.LengthRange is { } limits) range = (limits.Min, Math.Min(limits.Max, PutObject.MaxObjectSize));
         }
         ctx.Authorizer.Check(ctx.Http, principal, "s3:PutObject", bucket, key);
-        if (fields.TryGetValue("acl", out var acl) && acl is not ("private" or "bucket-owner-full-control"))
-        {
-            S3Fail.With(StrataError.AccessControlListNotSupported);
-        }
+        // The form's acl field is a canned ACL, as x-amz-acl is on a PUT.
+        var acl = AclHeaders.ForObjectWrite(ctx, bucket, new AclRequest(fields.GetValueOrDefault("acl"), null));
         var headers = Headers(fields);
         var expectedMd5 = PutObject.ContentMd5(fields.GetValueOrDefault("Content-MD5"));
         var (algorithm, claimed) = ChecksumField(fields);
@@ -58,7 +57,7 @@ internal static class PostObject
         if (draft.Length < range.Min) S3Fail.With(StrataError.EntityTooSmall);
         var verified = checksum?.Verify(claimed!);
         var stored = verified is null ? null : new Checksum(verified.Algorithm, verified.Value);
-        var result = await ctx.Engine.PutObjectAsync(new PutObjectCommand(bucket, key, headers, stored), draft, expectedMd5, ctx.Aborted);
+        var result = await ctx.Engine.PutObjectAsync(new PutObjectCommand(bucket, key, headers, stored) { Acl = acl }, draft, expectedMd5, ctx.Aborted);
 
         await RespondAsync(ctx, fields, bucket, key, result);
     }

@@ -124,7 +124,7 @@ internal sealed class S3Request
     [
         "policyStatus", "lifecycle", "tagging", "encryption", "object-lock", "retention", "legal-hold",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
-        "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select",
+        "metrics", "intelligent-tiering", "publicAccessBlock", "torrent", "restore", "select",
     ];
 
     /// <summary>Any query parameter other than presigning's X-Amz-* and the SDKs' x-id names a subresource.</summary>
@@ -159,6 +159,16 @@ internal sealed class S3Request
                 ("PUT", false) => S3Operation.PutBucketAcl,
                 ("GET", true) => S3Operation.GetObjectAcl,
                 ("PUT", true) => S3Operation.PutObjectAcl,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        if (hasBucket && !hasKey && query.ContainsKey("ownershipControls"))
+        {
+            return method switch
+            {
+                "GET" => S3Operation.GetBucketOwnershipControls,
+                "PUT" => S3Operation.PutBucketOwnershipControls,
+                "DELETE" => S3Operation.DeleteBucketOwnershipControls,
                 _ => S3Operation.Unsupported,
             };
         }

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Strata.Core;
+using Strata.Core.Acls;
+using Strata.Server.Operations;
+
+namespace Strata.Server.Auth;
+
+/// <summary>The ACL step of authorization: a grant in the bucket's or the object's ACL is a resource-side Allow.</summary>
+internal sealed partial class Authorizer
+{
+    /// <summary>
+    /// Does the bucket's ACL (bucket actions) or the object version's ACL (object actions) grant the permission S3 maps
+    /// <paramref name="action"/> to? Never under BucketOwnerEnforced, where ACLs no longer affect access.
+    /// </summary>
+    private bool AclAllows(HttpContext http, Principal principal, string action, BucketName bucket, ObjectKey? key)
+    {
+        if (AclActions.For(action) is not var (onObject, permission)) return false;
+        try
+        {
+            if (!ObjectOwnerships.AclsEnabled(AclHeaders.Ownership(engine, bucket))) return false;
+            var caller = AclIdentity.Caller(principal, settings);
+            if (!onObject) return AclHeaders.BucketAcl(engine, bucket, settings).Allows(caller, permission);
+            if (key is null) return false;
+            VersionId? versionId = null;
+            if (http.Request.Query.TryGetValue("versionId", out var text))
+            {
+                if (!VersionId.TryParse(text.ToString(), out var parsed)) return false;
+                versionId = parsed;
+            }
+            var (version, stored) = engine.GetObjectAcl(bucket, key.Value, versionId);
+            return version is { IsDeleteMarker: false } && AclHeaders.ObjectAcl(stored, settings).Allows(caller, permission);
+        }
+        catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)
+        {
+            return false;
+        }
+    }
+}
