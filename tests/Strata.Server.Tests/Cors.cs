@@ -395,6 +395,8 @@ public sealed class CorsAcrossRestarts
                 connection.Open();
                 using var downgrade = connection.CreateCommand();
                 downgrade.CommandText = """
+                    ALTER TABLE versions DROP COLUMN acl;
+                    ALTER TABLE uploads DROP COLUMN acl;
                     ALTER TABLE uploads DROP COLUMN checksum_type;
                     ALTER TABLE version_parts DROP COLUMN checksum;
                     DROP TABLE bucket_configs;
