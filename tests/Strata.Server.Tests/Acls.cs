@@ -233,6 +233,42 @@ public sealed class Acls(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal("NoSuchKey", (await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "k"))).ErrorCode);
     }
 
+    [Fact]
+    public async Task A_missing_object_is_NoSuchKey_to_those_who_may_list_the_bucket_and_AccessDenied_to_others()
+    {
+        using var s3 = server.CreateClient();
+        var listable = StrataServer.UniqueBucketName();
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = listable, CannedACL = S3CannedACL.PublicRead });
+        var closed = await server.CreateBucketAsync();
+        using var anonymous = Anonymous();
+        var missing = await anonymous.GetAsync($"/{listable}/nothing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("NoSuchKey", await CodeOf(missing));
+        Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.GetAsync($"/{closed}/nothing")).StatusCode);
+
+        await s3.DeleteBucketAsync(listable);
+        var gone = await anonymous.GetAsync($"/{listable}/nothing");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal("NoSuchBucket", await CodeOf(gone));
+    }
+
+    [Fact]
+    public async Task A_policy_can_forbid_public_canned_ACLs_through_the_s3_x_amz_acl_condition_key()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync();
+        var (keyId, secret) = await server.CreateUserAsync("uploader-" + Guid.NewGuid().ToString("N")[..8], $$"""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::{{bucket}}/*"},
+              {"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::{{bucket}}/*","Condition":{"StringLike":{"s3:x-amz-acl":"public*"} } }]}
+            """);
+        using var uploader = server.CreateClient(keyId, secret);
+        await uploader.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "private", ContentBody = "x" });
+        var denied = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
+            uploader.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "public", ContentBody = "x", CannedACL = S3CannedACL.PublicRead }));
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+    }
+
     private static string Grant(string type, string grantee, string permission) =>
         $"""<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="{type}">{grantee}</Grantee><Permission>{permission}</Permission></Grant>""";
 

@@ -13,7 +13,10 @@ public static class CannedAcl
     /// <param name="bucketOwnerId">The owner of the bucket (for an object's bucket-owner-read and bucket-owner-full-control).</param>
     public static AccessControlList? Expand(string name, string ownerId, string bucketOwnerId, bool forBucket)
     {
-        var grants = new List<AclGrant> { new(AclGrantee.User(ownerId), AclPermission.FullControl) };
+        // Group grants come before the owner's, bucket-owner grants after it, in the order Ceph RGW answers them
+        // (ceph/s3-tests reads them by position); S3 gives the order no meaning.
+        var owner = new AclGrant(AclGrantee.User(ownerId), AclPermission.FullControl);
+        var grants = new List<AclGrant>();
         switch (name)
         {
             case "private":
@@ -33,14 +36,17 @@ public static class CannedAcl
                 grants.Add(new(AclGrantee.Group(AclGroups.LogDelivery), AclPermission.ReadAcp));
                 break;
             case "bucket-owner-read":
+                grants.Add(owner);
                 if (!forBucket && bucketOwnerId != ownerId) grants.Add(new(AclGrantee.User(bucketOwnerId), AclPermission.Read));
                 break;
             case BucketOwnerFullControl:
+                grants.Add(owner);
                 if (!forBucket && bucketOwnerId != ownerId) grants.Add(new(AclGrantee.User(bucketOwnerId), AclPermission.FullControl));
                 break;
             default:
                 return null;
         }
+        if (!grants.Contains(owner)) grants.Add(owner);
         return new AccessControlList(ownerId, grants);
     }
 }

@@ -10,7 +10,9 @@ internal sealed partial class Authorizer
 {
     /// <summary>
     /// Does the bucket's ACL (bucket actions) or the object version's ACL (object actions) grant the permission S3 maps
-    /// <paramref name="action"/> to? Never under BucketOwnerEnforced, where ACLs no longer affect access.
+    /// <paramref name="action"/> to? Never under BucketOwnerEnforced, where ACLs no longer affect access. S3 answers a
+    /// missing bucket NoSuchBucket to anyone, and a missing object NoSuchKey to a caller who may list the bucket (403
+    /// to others), so those are allowed through here for the operation to answer.
     /// </summary>
     private bool AclAllows(HttpContext http, Principal principal, string action, BucketName bucket, ObjectKey? key)
     {
@@ -28,11 +30,15 @@ internal sealed partial class Authorizer
                 versionId = parsed;
             }
             var (version, stored) = engine.GetObjectAcl(bucket, key.Value, versionId);
-            return version is { IsDeleteMarker: false } && AclHeaders.ObjectAcl(stored, settings).Allows(caller, permission);
+            if (version is null || version.IsDeleteMarker)
+            {
+                return permission == AclPermission.Read && AclHeaders.BucketAcl(engine, bucket, settings).Allows(caller, AclPermission.Read);
+            }
+            return AclHeaders.ObjectAcl(stored, settings).Allows(caller, permission);
         }
         catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)
         {
-            return false;
+            return true; // the operation answers 404 NoSuchBucket, as S3 does whoever asks
         }
     }
 }

@@ -76,8 +76,16 @@ internal sealed partial class Authorizer(Credentials credentials, StorageEngine 
             if (query.TryGetValue(parameter, out var value)) values[conditionKey] = [value.ToString()];
         }
         if (query.TryGetValue("versionId", out var versionId)) values["s3:VersionId"] = [versionId.ToString()];
+        // S3's ACL condition keys: a policy may require or forbid a canned ACL or a grant on a write.
+        foreach (var name in AclConditionHeaders)
+        {
+            if (http.Request.Headers.TryGetValue(name, out var header)) values["s3:" + name] = [header.ToString()];
+        }
         return values;
     }
+
+    private static readonly string[] AclConditionHeaders =
+        ["x-amz-acl", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp", "x-amz-grant-full-control"];
 
     private static readonly (string Parameter, string ConditionKey)[] ListConditionKeys =
         [("prefix", "s3:prefix"), ("delimiter", "s3:delimiter"), ("max-keys", "s3:max-keys")];

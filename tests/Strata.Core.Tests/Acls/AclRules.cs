@@ -15,12 +15,12 @@ public sealed class AclRules
 
     [Theory]
     [InlineData("private", false, "u:owner:FULL_CONTROL")]
-    [InlineData("public-read", false, "u:owner:FULL_CONTROL g:AllUsers:READ")]
-    [InlineData("public-read-write", false, "u:owner:FULL_CONTROL g:AllUsers:READ g:AllUsers:WRITE")]
-    [InlineData("authenticated-read", false, "u:owner:FULL_CONTROL g:AuthenticatedUsers:READ")]
+    [InlineData("public-read", false, "g:AllUsers:READ u:owner:FULL_CONTROL")]
+    [InlineData("public-read-write", false, "g:AllUsers:READ g:AllUsers:WRITE u:owner:FULL_CONTROL")]
+    [InlineData("authenticated-read", false, "g:AuthenticatedUsers:READ u:owner:FULL_CONTROL")]
     [InlineData("bucket-owner-read", false, "u:owner:FULL_CONTROL u:bucket:READ")]
     [InlineData("bucket-owner-full-control", false, "u:owner:FULL_CONTROL u:bucket:FULL_CONTROL")]
-    [InlineData("log-delivery-write", true, "u:owner:FULL_CONTROL g:LogDelivery:WRITE g:LogDelivery:READ_ACP")]
+    [InlineData("log-delivery-write", true, "g:LogDelivery:WRITE g:LogDelivery:READ_ACP u:owner:FULL_CONTROL")]
     // On a bucket, the bucket-owner-* ACLs add nothing: the owner is the bucket owner.
     [InlineData("bucket-owner-full-control", true, "u:owner:FULL_CONTROL")]
     [InlineData("bucket-owner-read", true, "u:owner:FULL_CONTROL")]
