@@ -33,7 +33,6 @@ internal static class Acl
             acl = AclHeaders.ObjectAcl(stored, ctx.Settings);
         }
         if (enforced) acl = AccessControlList.Private(AclIdentity.BucketOwnerId(ctx.Settings));
-        if (ctx.S3.Key is not null && ctx.S3.QueryValue("versionId") is { } id) ctx.Response.Headers["x-amz-version-id"] = id;
         await AccessControlPolicyWriter.WriteAsync(ctx.Response, acl, canonicalId => AclIdentity.DisplayName(canonicalId, ctx.Settings));
     }
 
@@ -74,7 +73,6 @@ internal static class Acl
             var acl = Owned(resolved, AclHeaders.ObjectAcl(stored, ctx.Settings).OwnerId, ownerInBody);
             return acl.IsPrivate && acl.OwnerId == bucketOwner ? null : StoredAcl.Serialize(acl);
         });
-        if (ctx.S3.QueryValue("versionId") is { } id) ctx.Response.Headers["x-amz-version-id"] = id;
     }
 
     /// <summary>The ACL with its resource's owner; S3 refuses a body that names another owner (AccessDenied: owners do not change by ACL).</summary>
