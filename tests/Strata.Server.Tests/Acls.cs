@@ -269,6 +269,20 @@ public sealed class Acls(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
     }
 
+    [Fact]
+    public async Task A_POST_uploads_acl_field_makes_the_file_public()
+    {
+        var bucket = await server.CreateBucketAsync();
+        var now = server.Time.GetUtcNow();
+        var signed = PostForms.SignedV4($$"""{"bucket": "{{bucket}}"}, ["starts-with", "$key", "uploads/"], {"acl": "public-read"}""", now.AddMinutes(10), now);
+        List<KeyValuePair<string, string>> fields = [new("key", "uploads/avatar.png"), new("acl", "public-read"), .. signed];
+        using var content = PostForms.Content(fields, "png bytes"u8.ToArray());
+        using var anonymous = Anonymous();
+        var posted = await anonymous.PostAsync($"/{bucket}", content);
+        Assert.Equal(HttpStatusCode.NoContent, posted.StatusCode);
+        Assert.Equal("png bytes", await anonymous.GetStringAsync($"/{bucket}/uploads/avatar.png"));
+    }
+
     private static string Grant(string type, string grantee, string permission) =>
         $"""<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="{type}">{grantee}</Grantee><Permission>{permission}</Permission></Grant>""";
 
