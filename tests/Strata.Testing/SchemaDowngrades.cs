@@ -30,6 +30,11 @@ public static class SchemaDowngrades
             DROP INDEX buckets_owner;
             ALTER TABLE buckets DROP COLUMN owner;
             """,
+        [12] = """
+            ALTER TABLE versions DROP COLUMN acl;
+            ALTER TABLE uploads DROP COLUMN acl;
+            DELETE FROM bucket_configs WHERE kind IN ('acl', 'ownership');
+            """,
     };
 
     /// <summary>The SQL that takes the newest schema back to <paramref name="version"/>.</summary>

@@ -21,6 +21,11 @@ public static class BucketConfigKind
 
     /// <summary>The figures of the bucket's last lifecycle run (JSON, written by the server's lifecycle worker).</summary>
     public const string LifecycleStatus = "lifecycle-status";
+    /// <summary>The bucket's ACL in StoredAcl form; none is private, owned by the bucket owner.</summary>
+    public const string Acl = "acl";
+
+    /// <summary>The bucket's Object Ownership (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter); none is no controls.</summary>
+    public const string Ownership = "ownership";
 }
 
 /// <summary>Bucket configuration documents (CORS, and later tagging, lifecycle, …): one row per bucket and kind.</summary>

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 11;
+    public const int Version = 12;
 
     private static readonly string[] Migrations =
     [
@@ -168,6 +168,12 @@ internal static class Schema
         );
         ALTER TABLE buckets ADD COLUMN owner TEXT;
         CREATE INDEX buckets_owner ON buckets(owner) WHERE owner IS NOT NULL;
+        """,
+        // 12: ACLs. An object version's ACL and an upload's (given to the object it completes), in StoredAcl's compact
+        // form: the owner's id, then one grant a line. NULL is private, owned by the bucket owner.
+        """
+        ALTER TABLE versions ADD COLUMN acl TEXT;
+        ALTER TABLE uploads ADD COLUMN acl TEXT;
         """,
     ];
 

@@ -15,7 +15,7 @@ namespace Strata.Engine.Multipart;
 internal static class MultipartWrites
 {
     public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm,
-        string? checksumType, DateTimeOffset now, Core.ObjectLock.ObjectLockState? objectLock = null)
+        string? checksumType, DateTimeOffset now, Core.ObjectLock.ObjectLockState? objectLock = null, string? acl = null)
     {
         var (bucketId, state) = StackWrites.Bucket(tx, bucket);
         // S3 refuses lock headers the bucket cannot honour when the upload starts; the default retention applies at completion.
@@ -23,11 +23,11 @@ internal static class MultipartWrites
         if (!requested.IsEmpty) ObjectLockWrites.ForNewVersion(tx, bucketId, state, requested, now);
         var uploadId = RandomIds.UrlSafe32();
         using var insert = tx.Command("""
-            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold)
-            VALUES($u, $b, $k, $t, $h, $c, $ct, $lm, $lu, $lh)
+            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, acl)
+            VALUES($u, $b, $k, $t, $h, $c, $ct, $lm, $lu, $lh, $acl)
             """)
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
-            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested);
+            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested).With("$acl", acl);
         insert.ExecuteNonQuery();
         return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
     }
@@ -101,7 +101,8 @@ internal static class MultipartWrites
         string? algorithm;
         string? checksumType;
         Core.ObjectLock.ObjectLockState requestedLock;
-        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold FROM uploads WHERE id = $u").With("$u", upload))
+        string? acl;
+        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, acl FROM uploads WHERE id = $u").With("$u", upload))
         using (var r = info.ExecuteReader())
         {
             r.Read();
@@ -109,6 +110,7 @@ internal static class MultipartWrites
             algorithm = r.IsDBNull(1) ? null : r.GetString(1);
             checksumType = r.IsDBNull(2) ? null : r.GetString(2);
             requestedLock = ObjectLockSql.Read(r, 3);
+            acl = r.IsDBNull(6) ? null : r.GetString(6);
         }
         // A retain-until date that passed while the parts were uploaded protects nothing any more; the upload still completes.
         if (requestedLock.Retention is { } asked && asked.RetainUntil <= now) requestedLock = requestedLock with { Retention = null };
@@ -155,7 +157,7 @@ internal static class MultipartWrites
 
         var checksum = ObjectChecksum(chosen, algorithm, checksumType, checksumRule);
 
-        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions, requestedLock);
+        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions, requestedLock) { Acl = acl };
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;
         foreach (var part in chosen)

@@ -11,7 +11,11 @@ public sealed record PutObjectCommand(
     ObjectHeaders Headers,
     Checksum? Checksum,
     WriteConditions? Conditions = null,
-    Core.ObjectLock.ObjectLockState? Lock = null);
+    Core.ObjectLock.ObjectLockState? Lock = null)
+{
+    /// <summary>The new version's ACL in StoredAcl form; null is private, owned by the bucket owner.</summary>
+    public string? Acl { get; init; }
+}
 
 /// <summary>
 /// S3's conditional writes (PutObject, CopyObject, CompleteMultipartUpload): If-Match, only when the current object

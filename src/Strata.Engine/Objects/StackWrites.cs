@@ -49,7 +49,7 @@ internal static class StackWrites
         var decision = VersionStack.Put(state);
         if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
         var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, size, etag, now,
-            put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount);
+            put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Acl);
         if (!lockState.IsEmpty) ObjectLockWrites.Apply(tx, seq, lockState);
         SetCurrent(tx, bucketId, key, seq);
         return (new PutObjectResult(decision.NewVersion, etag, now, state), seq);
@@ -104,15 +104,15 @@ internal static class StackWrites
     }
 
     private static long Insert(WriteTransaction tx, long bucketId, byte[] key, VersionId versionId, bool isMarker, long size, string etag,
-        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0)
+        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0, string? acl = null)
     {
         using var command = tx.Command("""
-            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count)
-            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts) RETURNING seq
+            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, acl)
+            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts, $acl) RETURNING seq
             """)
             .With("$b", bucketId).With("$k", key).With("$v", versionId.Value).With("$m", isMarker ? 1 : 0)
             .With("$s", size).With("$e", etag).With("$t", now.ToUnixTimeMilliseconds()).With("$h", headers)
-            .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount);
+            .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount).With("$acl", acl);
         return (long)command.ExecuteScalar()!;
     }
 

@@ -42,6 +42,12 @@ public sealed class StrataServerOptions
     /// </summary>
     public bool SigV2 { get; set; } = true;
 
+    /// <summary>
+    /// The Object Ownership of a bucket created without x-amz-object-ownership: null (no ownership controls, ACLs apply,
+    /// so public-read static set-ups work) or one of S3's settings; BucketOwnerEnforced is S3's own default since 2023.
+    /// </summary>
+    public Core.Acls.ObjectOwnership? DefaultObjectOwnership { get; set; }
+
     /// <summary>Write one line per S3 request (see <see cref="AccessLog"/>) to the console log.</summary>
     public bool AccessLog { get; set; }
 
@@ -158,7 +164,7 @@ public sealed class StrataHost : IAsyncDisposable
                 if (certificate is not null) listen.UseHttps(certificate);
             });
         });
-        var settings = new ServerSettings(options.Region, options.BaseDomain);
+        var settings = new ServerSettings(options.Region, options.BaseDomain) { DefaultObjectOwnership = options.DefaultObjectOwnership };
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(settings);
         var credentials = new Credentials(root, options.AccountId, settings.OwnerId, settings.OwnerDisplayName);

@@ -19,7 +19,9 @@ internal static class Multipart
         var type = MultipartChecksum.TypeFor(algorithm, ctx.Request.Header("x-amz-checksum-type"));
         var algorithmName = algorithm is { } a ? PayloadChecksum.Name(a) : null;
         var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: false);
-        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type, objectLock);
+        // The completed object gets the upload's ACL.
+        var acl = AclHeaders.ForObjectWrite(ctx, bucket, AclHeaders.Read(ctx.Request));
+        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type, objectLock, acl);
         if (algorithmName is not null)
         {
             ctx.Response.Headers["x-amz-checksum-algorithm"] = algorithmName;

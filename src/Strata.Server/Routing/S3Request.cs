@@ -124,7 +124,7 @@ internal sealed class S3Request
     [
         "tagging", "encryption",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
-        "metrics", "intelligent-tiering", "ownershipControls", "torrent", "restore", "select",
+        "metrics", "intelligent-tiering", "torrent", "restore", "select",
     ];
 
     /// <summary>Any query parameter other than presigning's X-Amz-* and the SDKs' x-id names a subresource.</summary>
@@ -206,6 +206,16 @@ internal sealed class S3Request
             };
         }
         if (hasBucket && ObjectLockOperationOf(method, hasKey, query) is { } objectLock) return objectLock;
+        if (hasBucket && !hasKey && query.ContainsKey("ownershipControls"))
+        {
+            return method switch
+            {
+                "GET" => S3Operation.GetBucketOwnershipControls,
+                "PUT" => S3Operation.PutBucketOwnershipControls,
+                "DELETE" => S3Operation.DeleteBucketOwnershipControls,
+                _ => S3Operation.Unsupported,
+            };
+        }
         if (hasBucket && !hasKey && method == "GET" && UnsetConfiguration.Find(query) is not null)
         {
             return S3Operation.GetBucketConfigurationNotSet;
