@@ -59,6 +59,7 @@ internal static class BenchCommand
             objects, overwriteKeys,
             listDepths, versionsPerKey, baseline, dataDir, json, jsonFile, accessKey, secretKey, bucket, keep,
         };
+        command.Subcommands.Add(LifecycleBenchCommand.Create());
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {

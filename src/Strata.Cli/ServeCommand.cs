@@ -6,7 +6,7 @@ namespace Strata.Cli;
 
 /// <summary>
 /// `strata serve`: settings come from the command line, then STRATA_* environment variables, then
-/// strata.json / appsettings.json in the working directory (keys Data, Listen, Region, Domain, SigV2).
+/// strata.json / appsettings.json in the working directory (keys Data, Listen, Region, Domain, SigV2, Default_Object_Ownership).
 /// </summary>
 internal static class ServeCommand
 {
@@ -22,9 +22,17 @@ internal static class ServeCommand
         var accessLog = new Option<bool>("--access-log") { Description = "Print one line per S3 request: id, key id, method, path, operation, status, error code, bytes, time (env STRATA_ACCESS_LOG)" };
         var maxConnections = new Option<int?>("--max-connections") { Description = "Open connections accepted at once; more are closed at once (default 4096; env STRATA_MAX_CONNECTIONS)" };
         var sigV2 = new Option<string?>("--sigv2") { Description = "Accept Signature Version 2 requests and presigned URLs: on or off (default on; env STRATA_SIGV2)" };
+        var ownership = new Option<string?>("--default-object-ownership")
+        {
+            Description = "Object Ownership of buckets created without one: none (ACLs apply; the default), ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced (S3's default; env STRATA_DEFAULT_OBJECT_OWNERSHIP)",
+        };
+        var lifecycleInterval = new Option<string?>("--lifecycle-interval")
+        {
+            Description = "How often lifecycle rules are applied, e.g. 1h, 30m; 0 only on `strata admin lifecycle run` (default 1h; env STRATA_LIFECYCLE_INTERVAL)",
+        };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2,
+            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,6 +66,25 @@ internal static class ServeCommand
                 return CommandErrors.Usage;
             }
             options.SigV2 = sigV2Setting == "on";
+            var intervalSetting = parse.GetValue(lifecycleInterval) ?? config["LIFECYCLE_INTERVAL"];
+            if (intervalSetting is not null)
+            {
+                if (!Strata.Bench.Units.DurationText.TryParse(intervalSetting, out var interval) || interval < TimeSpan.Zero)
+                {
+                    await Console.Error.WriteLineAsync($"strata serve: --lifecycle-interval (STRATA_LIFECYCLE_INTERVAL) must be a duration such as 1h, 30m or 0; got '{intervalSetting}'.");
+                    return CommandErrors.Usage;
+                }
+                options.LifecycleInterval = interval;
+            }
+            var ownershipSetting = parse.GetValue(ownership) ?? config["DEFAULT_OBJECT_OWNERSHIP"] ?? "none";
+            var defaultOwnership = Strata.Core.Acls.ObjectOwnerships.Parse(ownershipSetting);
+            if (defaultOwnership is null && ownershipSetting != "none")
+            {
+                await Console.Error.WriteLineAsync(
+                    $"strata serve: --default-object-ownership (STRATA_DEFAULT_OBJECT_OWNERSHIP) must be none, ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced; got '{ownershipSetting}'.");
+                return CommandErrors.Usage;
+            }
+            options.DefaultObjectOwnership = defaultOwnership;
             StrataHost host;
             try
             {

@@ -62,6 +62,11 @@ public enum StrataError
     InvalidBucketState,
     InvalidRetentionPeriod,
     NoSuchObjectLockConfiguration,
+    MalformedACLError,
+    UnresolvableGrantByEmailAddress,
+    InvalidBucketAclWithObjectOwnership,
+    OwnershipControlsNotFoundError,
+    UnexpectedContent,
 }
 
 /// <summary>Abandons a request with an S3 error; the front end turns it into S3's XML error body.</summary>
@@ -88,6 +93,11 @@ public static class S3Fail
     {
         StrataError.AccessDenied => "Access Denied",
         StrataError.AccessControlListNotSupported => "The bucket does not allow ACLs",
+        StrataError.MalformedACLError => "The XML you provided was not well-formed or did not validate against our published schema",
+        StrataError.UnresolvableGrantByEmailAddress => "The e-mail address you provided does not match any account on record.",
+        StrataError.InvalidBucketAclWithObjectOwnership => "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+        StrataError.OwnershipControlsNotFoundError => "The bucket ownership controls were not found",
+        StrataError.UnexpectedContent => "This request does not support content",
         StrataError.MalformedPolicy => "Policies must be valid JSON and the first byte must be '{'",
         StrataError.NoSuchBucketPolicy => "The bucket policy does not exist",
         StrataError.NoSuchCORSConfiguration => "The CORS configuration does not exist",

@@ -94,8 +94,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     // ---- Buckets ----
 
     /// <summary>Creates a bucket owned by <paramref name="owner"/> (an account id; null: the server's own account).</summary>
-    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, string? owner = null, bool objectLockEnabled = false) =>
-        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, owner, _time.GetUtcNow(), objectLockEnabled));
+    /// <param name="configs">Documents (kind, document) a new bucket starts with, in the same commit: its ACL, its ownership.</param>
+    public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, string? owner = null, bool objectLockEnabled = false,
+        IReadOnlyList<KeyValuePair<string, string>>? configs = null) =>
+        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, owner, _time.GetUtcNow(), objectLockEnabled, configs));
 
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
@@ -219,10 +221,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <param name="objectLock">The x-amz-object-lock-* headers, given to the object the completion makes.</param>
     /// <param name="tags">x-amz-tagging, given to the object the completion makes.</param>
     public Task<UploadInfo> CreateMultipartUploadAsync(BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType,
-        Core.ObjectLock.ObjectLockState? objectLock = null, Core.Tagging.TagSet? tags = null)
+        Core.ObjectLock.ObjectLockState? objectLock = null, string? acl = null, Core.Tagging.TagSet? tags = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now, objectLock, tags));
+        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now, objectLock, acl, tags));
     }
 
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>

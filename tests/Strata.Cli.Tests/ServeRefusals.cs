@@ -26,6 +26,8 @@ public sealed class ServeRefusals : IDisposable
     [InlineData("--tls-cert", "cert.pem", "--tls-cert and --tls-key go together")]
     [InlineData("--max-connections", "0", "--max-connections")]
     [InlineData("--sigv2", "yes", "--sigv2 (STRATA_SIGV2) must be on or off; got 'yes'")]
+    [InlineData("--lifecycle-interval", "soon", "--lifecycle-interval (STRATA_LIFECYCLE_INTERVAL) must be a duration such as 1h, 30m or 0; got 'soon'")]
+    [InlineData("--default-object-ownership", "Enforced", "must be none, ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced; got 'Enforced'")]
     public async Task A_malformed_setting_exits_2_before_the_directory_is_made(string option, string value, string message)
     {
         var result = await ServeAsync(["--tls", option, value]);

@@ -195,35 +195,4 @@ public sealed class AccessControl(StrataServer server) : IClassFixture<StrataSer
         Assert.DoesNotContain("intruder", users);
         Assert.DoesNotContain(secret, users);
     }
-
-    [Fact]
-    public async Task ACLs_other_than_private_are_refused_and_reads_answer_the_owners_full_control()
-    {
-        var bucket = await server.CreateBucketAsync();
-        using var root = server.CreateClient();
-        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
-            root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x", CannedACL = S3CannedACL.PublicRead }));
-        Assert.Equal("AccessControlListNotSupported", error.ErrorCode);
-        await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => root.GetObjectMetadataAsync(bucket, "k"));
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x", CannedACL = S3CannedACL.BucketOwnerFullControl });
-        var acl = await root.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "k" });
-        Assert.Equal(S3Permission.FULL_CONTROL, Assert.Single(acl.Grants!).Permission);
-        var bucketAcl = await root.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket });
-        Assert.Equal(S3Permission.FULL_CONTROL, Assert.Single(bucketAcl.Grants!).Permission);
-        // The Grantee element is in S3's namespace, only xsi:type is xsi's (s3cmd finds it by name).
-        using var signed = server.CreateSigned();
-        var xml = System.Xml.Linq.XDocument.Parse(await (await signed.SendAsync(HttpMethod.Get, $"/{bucket}", "acl")).Content.ReadAsStringAsync());
-        System.Xml.Linq.XNamespace s3 = "http://s3.amazonaws.com/doc/2006-03-01/", xsi = "http://www.w3.org/2001/XMLSchema-instance";
-        var grantee = Assert.Single(xml.Descendants(s3 + "Grantee"));
-        Assert.Equal("CanonicalUser", grantee.Attribute(xsi + "type")?.Value);
-
-        // Setting back the owner's FULL_CONTROL is accepted, as S3 does with ACLs disabled; granting anyone else is not.
-        var ownerOnly = await signed.SendAsync(HttpMethod.Put, $"/{bucket}/k", "acl", xml.ToString());
-        Assert.Equal(HttpStatusCode.OK, ownerOnly.StatusCode);
-        var everyone = xml.ToString().Replace("</AccessControlList>",
-            "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList>",
-            StringComparison.Ordinal);
-        var publicRead = await signed.SendAsync(HttpMethod.Put, $"/{bucket}/k", "acl", everyone);
-        Assert.Contains("<Code>AccessControlListNotSupported</Code>", await publicRead.Content.ReadAsStringAsync());
-    }
 }

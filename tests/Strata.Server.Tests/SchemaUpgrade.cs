@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Strata.Server.Tests;
 
 /// <summary>
-/// A data directory of the previous schema (7: no checksum type on uploads, no checksum on a completed object's
+/// A data directory of schema 7 (no checksum type on uploads, no checksum on a completed object's
 /// parts) opens with migration 7: what it held reads as before, and an upload begun under it completes.
 /// </summary>
 public sealed class SchemaUpgrade
@@ -43,7 +43,7 @@ public sealed class SchemaUpgrade
                 });
                 Assert.Equal(part.Length, attributes.ObjectSize);
                 Assert.Equal(1, attributes.ObjectParts.TotalPartsCount);
-                // Migration 12: a version from before it has no tags, and takes some.
+                // Migration 13: a version from before it has no tags, and takes some.
                 Assert.Empty((await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "done.bin" })).Tagging ?? []);
                 await s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
                 {
@@ -76,5 +76,61 @@ public sealed class SchemaUpgrade
             command.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();
+    }
+}
+
+/// <summary>
+/// A data directory of schema 8 (no ACL columns) opens with migration 10: its objects read as private to the owner,
+/// an upload begun under it completes, and ACLs can be set on what it held.
+/// </summary>
+public sealed class AclSchemaUpgrade
+{
+    [Fact]
+    public async Task A_schema_11_data_directory_opens_and_its_objects_take_ACLs()
+    {
+        var server = new StrataServer();
+        try
+        {
+            await server.StartAsync();
+            string bucket, uploadId;
+            using (var s3 = server.CreateClient())
+            {
+                bucket = await server.CreateBucketAsync();
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "old.txt", ContentBody = "old" });
+                uploadId = (await s3.InitiateMultipartUploadAsync(bucket, "open.bin")).UploadId;
+            }
+            await server.StopAsync();
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "metadata.db")};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = SchemaDowngrades.To(11);
+                command.ExecuteNonQuery();
+            }
+            SqliteConnection.ClearAllPools();
+
+            await server.StartAsync();
+            using (var s3 = server.CreateClient())
+            {
+                var acl = await s3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "old.txt" });
+                Assert.Equal(S3Permission.FULL_CONTROL, Assert.Single(acl.Grants!).Permission);
+                var part = await s3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = bucket, Key = "open.bin", UploadId = uploadId, PartNumber = 1, InputStream = new MemoryStream("p"u8.ToArray()),
+                });
+                await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = bucket, Key = "open.bin", UploadId = uploadId, PartETags = [new PartETag(1, part.ETag)],
+                });
+                await s3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "old.txt", ACL = S3CannedACL.PublicRead });
+            }
+            using var anonymous = new HttpClient { BaseAddress = server.Endpoint };
+            Assert.Equal("old", await anonymous.GetStringAsync($"/{bucket}/old.txt"));
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await anonymous.GetAsync($"/{bucket}/open.bin")).StatusCode);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
     }
 }

@@ -31,6 +31,11 @@ public static class SchemaDowngrades
             ALTER TABLE buckets DROP COLUMN owner;
             """,
         [12] = """
+            ALTER TABLE versions DROP COLUMN acl;
+            ALTER TABLE uploads DROP COLUMN acl;
+            DELETE FROM bucket_configs WHERE kind IN ('acl', 'ownership');
+            """,
+        [13] = """
             ALTER TABLE versions DROP COLUMN tags;
             ALTER TABLE uploads DROP COLUMN tags;
             DELETE FROM bucket_configs WHERE kind = 'tagging';

@@ -34,6 +34,9 @@ public class StrataServer : IAsyncLifetime
     /// <summary>Whether the server accepts Signature Version 2 (strata serve --sigv2).</summary>
     protected virtual bool SigV2 => true;
 
+    /// <summary>The Object Ownership of buckets created without one (strata serve --default-object-ownership).</summary>
+    protected virtual Strata.Core.Acls.ObjectOwnership? DefaultObjectOwnership => null;
+
     /// <summary>The server's clock; tests move it forward to reach the next MFA code.</summary>
     public ShiftableTime Time { get; } = new();
 
@@ -52,6 +55,7 @@ public class StrataServer : IAsyncLifetime
             Tls = Tls,
             Region = Region,
             SigV2 = SigV2,
+            DefaultObjectOwnership = DefaultObjectOwnership,
             Time = Time,
         }, console);
         StartOutput = console.ToString();

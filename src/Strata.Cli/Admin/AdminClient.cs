@@ -45,6 +45,12 @@ internal sealed class AdminClient : IDisposable
         return text.Length == 0 ? null : JsonDocument.Parse(text);
     }
 
+    /// <summary>How long a request may take; set before the first request (a lifecycle run waits for the whole pass).</summary>
+    public TimeSpan Timeout
+    {
+        set => _http.Timeout = value;
+    }
+
     public void Dispose() => _http.Dispose();
 }
 

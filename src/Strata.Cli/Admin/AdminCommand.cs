@@ -72,6 +72,7 @@ internal static class AdminCommand
         mfa.Subcommands.Add(MfaResetCommand.Create());
         admin.Subcommands.Add(mfa);
         admin.Subcommands.Add(PublicAccessBlockCommand.Create());
+        admin.Subcommands.Add(LifecycleCommands.Create(Leaf));
         return admin;
     }
 

@@ -14,6 +14,19 @@ public static class BucketConfigKind
     /// <summary>Object Lock: present once enabled (it cannot be turned off), in ObjectLockConfiguration's stored form.</summary>
     public const string ObjectLock = "object-lock";
     public const string Tagging = "tagging";
+    /// <summary>The lifecycle configuration, as GetBucketLifecycleConfiguration returns it.</summary>
+    public const string Lifecycle = "lifecycle";
+
+    /// <summary>Present when the lifecycle configuration was set with a valid x-amz-mfa code (MFA Delete buckets).</summary>
+    public const string LifecycleMfa = "lifecycle-mfa";
+
+    /// <summary>The figures of the bucket's last lifecycle run (JSON, written by the server's lifecycle worker).</summary>
+    public const string LifecycleStatus = "lifecycle-status";
+    /// <summary>The bucket's ACL in StoredAcl form; none is private, owned by the bucket owner.</summary>
+    public const string Acl = "acl";
+
+    /// <summary>The bucket's Object Ownership (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter); none is no controls.</summary>
+    public const string Ownership = "ownership";
 }
 
 /// <summary>Bucket configuration documents (CORS, and later tagging, lifecycle, …): one row per bucket and kind.</summary>

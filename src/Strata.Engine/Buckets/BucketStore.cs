@@ -38,7 +38,9 @@ internal static class BucketWrites
 
     /// <param name="owner">The owning account's id; null: the server's own account.</param>
     /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: S3 then enables versioning with Object Lock.</param>
-    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, string? owner, DateTimeOffset now, bool objectLockEnabled = false)
+    /// <param name="configs">Documents (kind, document) the bucket starts with, in the same commit: its ACL, its ownership.</param>
+    public static BucketInfo Create(WriteTransaction tx, BucketName name, string region, string? owner, DateTimeOffset now, bool objectLockEnabled = false,
+        IReadOnlyList<KeyValuePair<string, string>>? configs = null)
     {
         using (var exists = tx.Command($"SELECT {Rows.BucketColumns} FROM buckets WHERE name = $n").With("$n", name.Value))
         using (var found = exists.ExecuteReader())
@@ -64,6 +66,12 @@ internal static class BucketWrites
         }
         SettingRows.CopyBucketDefaults(tx, created.Id);
         if (objectLockEnabled) ObjectLockWrites.SetConfiguration(tx, created.Id, Core.ObjectLock.ObjectLockConfiguration.Enabled);
+        foreach (var (kind, document) in configs ?? [])
+        {
+            using var config = tx.Command("INSERT INTO bucket_configs(bucket_id, kind, document) VALUES($b, $k, $d)")
+                .With("$b", created.Id).With("$k", kind).With("$d", document);
+            config.ExecuteNonQuery();
+        }
         return created;
     }
 

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 12;
+    public const int Version = 13;
 
     private static readonly string[] Migrations =
     [
@@ -169,7 +169,13 @@ internal static class Schema
         ALTER TABLE buckets ADD COLUMN owner TEXT;
         CREATE INDEX buckets_owner ON buckets(owner) WHERE owner IS NOT NULL;
         """,
-        // 12: tagging. A version's tags, and an upload's from x-amz-tagging until completion, in TagSet's stored
+        // 12: ACLs. An object version's ACL and an upload's (given to the object it completes), in StoredAcl's compact
+        // form: the owner's id, then one grant a line. NULL is private, owned by the bucket owner.
+        """
+        ALTER TABLE versions ADD COLUMN acl TEXT;
+        ALTER TABLE uploads ADD COLUMN acl TEXT;
+        """,
+        // 13: tagging. A version's tags, and an upload's from x-amz-tagging until completion, in TagSet's stored
         // form ("k=v&k2=v2", percent-encoded); NULL for none. PutObjectTagging rewrites this column only.
         """
         ALTER TABLE versions ADD COLUMN tags TEXT;

@@ -16,7 +16,7 @@ namespace Strata.Engine.Multipart;
 internal static class MultipartWrites
 {
     public static UploadInfo Create(WriteTransaction tx, BucketName bucket, ObjectKey key, ObjectHeaders headers, string? checksumAlgorithm,
-        string? checksumType, DateTimeOffset now, Core.ObjectLock.ObjectLockState? objectLock = null, TagSet? tags = null)
+        string? checksumType, DateTimeOffset now, Core.ObjectLock.ObjectLockState? objectLock = null, string? acl = null, TagSet? tags = null)
     {
         var (bucketId, state) = StackWrites.Bucket(tx, bucket);
         // S3 refuses lock headers the bucket cannot honour when the upload starts; the default retention applies at completion.
@@ -24,11 +24,11 @@ internal static class MultipartWrites
         if (!requested.IsEmpty) ObjectLockWrites.ForNewVersion(tx, bucketId, state, requested, now);
         var uploadId = RandomIds.UrlSafe32();
         using var insert = tx.Command("""
-            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, tags)
-            VALUES($u, $b, $k, $t, $h, $c, $ct, $lm, $lu, $lh, $tags)
+            INSERT INTO uploads(upload_id, bucket_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, acl, tags)
+            VALUES($u, $b, $k, $t, $h, $c, $ct, $lm, $lu, $lh, $acl, $tags)
             """)
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
-            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested)
+            .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested).With("$acl", acl)
             .With("$tags", tags?.Serialize());
         insert.ExecuteNonQuery();
         return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
@@ -103,8 +103,9 @@ internal static class MultipartWrites
         string? algorithm;
         string? checksumType;
         Core.ObjectLock.ObjectLockState requestedLock;
+        string? acl;
         string? tags;
-        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, tags FROM uploads WHERE id = $u").With("$u", upload))
+        using (var info = tx.Command("SELECT headers, checksum_algorithm, checksum_type, lock_mode, lock_until_ms, legal_hold, acl, tags FROM uploads WHERE id = $u").With("$u", upload))
         using (var r = info.ExecuteReader())
         {
             r.Read();
@@ -112,7 +113,8 @@ internal static class MultipartWrites
             algorithm = r.IsDBNull(1) ? null : r.GetString(1);
             checksumType = r.IsDBNull(2) ? null : r.GetString(2);
             requestedLock = ObjectLockSql.Read(r, 3);
-            tags = r.IsDBNull(6) ? null : r.GetString(6);
+            acl = r.IsDBNull(6) ? null : r.GetString(6);
+            tags = r.IsDBNull(7) ? null : r.GetString(7);
         }
         // A retain-until date that passed while the parts were uploaded protects nothing any more; the upload still completes.
         if (requestedLock.Retention is { } asked && asked.RetainUntil <= now) requestedLock = requestedLock with { Retention = null };
@@ -159,7 +161,11 @@ internal static class MultipartWrites
 
         var checksum = ObjectChecksum(chosen, algorithm, checksumType, checksumRule);
 
-        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions, requestedLock) { Tags = TagSet.Deserialize(tags) };
+        var command = new PutObjectCommand(bucket, key, ObjectHeaders.Deserialize(headersText), checksum, conditions, requestedLock)
+        {
+            Acl = acl,
+            Tags = TagSet.Deserialize(tags),
+        };
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;
         foreach (var part in chosen)

@@ -16,6 +16,8 @@ public sealed record PutObjectCommand(
 {
     /// <summary>The new version's tags (x-amz-tagging, a copy's source tags, an upload's).</summary>
     public TagSet Tags { get; init; } = TagSet.Empty;
+    /// <summary>The new version's ACL in StoredAcl form; null is private, owned by the bucket owner.</summary>
+    public string? Acl { get; init; }
 }
 
 /// <summary>

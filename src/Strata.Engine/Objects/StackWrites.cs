@@ -49,7 +49,7 @@ internal static class StackWrites
         var decision = VersionStack.Put(state);
         if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
         var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, size, etag, now,
-            put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Tags.Serialize());
+            put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Acl, put.Tags.Serialize());
         if (!lockState.IsEmpty) ObjectLockWrites.Apply(tx, seq, lockState);
         SetCurrent(tx, bucketId, key, seq);
         return (new PutObjectResult(decision.NewVersion, etag, now, state), seq);
@@ -104,20 +104,20 @@ internal static class StackWrites
     }
 
     private static long Insert(WriteTransaction tx, long bucketId, byte[] key, VersionId versionId, bool isMarker, long size, string etag,
-        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0, string? tags = null)
+        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0, string? acl = null, string? tags = null)
     {
         using var command = tx.Command("""
-            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, tags)
-            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts, $tags) RETURNING seq
+            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, acl, tags)
+            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts, $acl, $tags) RETURNING seq
             """)
             .With("$b", bucketId).With("$k", key).With("$v", versionId.Value).With("$m", isMarker ? 1 : 0)
             .With("$s", size).With("$e", etag).With("$t", now.ToUnixTimeMilliseconds()).With("$h", headers)
-            .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount).With("$tags", tags);
+            .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount).With("$acl", acl).With("$tags", tags);
         return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>Removes one version row; its blob is unlinked once the batch is durable.</summary>
-    private static ObjectVersion? RemoveVersion(WriteTransaction tx, BlobStore blobs, long bucketId, byte[] key, VersionId versionId)
+    internal static ObjectVersion? RemoveVersion(WriteTransaction tx, BlobStore blobs, long bucketId, byte[] key, VersionId versionId)
     {
         using var command = tx.Command($"DELETE FROM versions WHERE bucket_id = $b AND key = $k AND version_id = $v RETURNING {Rows.VersionColumnsUnqualified}")
             .With("$b", bucketId).With("$k", key).With("$v", versionId.Value);

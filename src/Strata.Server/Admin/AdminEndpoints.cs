@@ -14,7 +14,7 @@ namespace Strata.Server.Admin;
 /// The admin API under /_strata/admin/ (documented in docs/ADMIN-API.md): users, their access keys and
 /// policies; other accounts. Requests are SigV4-signed like S3's and only the root user may call it; answers are JSON.
 /// </summary>
-internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthenticator authenticator, MfaVerifier mfa)
+internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthenticator authenticator, MfaVerifier mfa, Background.LifecycleWorker lifecycle)
 {
     private const int MaxPolicyBytes = 6 * 1024; // IAM: an inline user policy is at most 2 KB in AWS; allow a little more
 
@@ -68,6 +68,8 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("GET", ["public-access-block"]) => GetPublicAccessDefaultAsync(http),
             ("PUT", ["public-access-block"]) => PutPublicAccessDefaultAsync(http),
             ("DELETE", ["public-access-block"]) => DeletePublicAccessDefaultAsync(http),
+            ("POST", ["lifecycle", "run"]) => RunLifecycleAsync(http),
+            ("GET", ["lifecycle", var bucket]) => LifecycleStatusAsync(http, bucket),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }

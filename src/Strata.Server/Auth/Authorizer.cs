@@ -17,7 +17,7 @@ namespace Strata.Server.Auth;
 /// (its policy) and the caller's account (a user's policies; an account's root has them all), and an explicit Deny
 /// on either side wins. An anonymous caller gets only what the bucket grants to "*".
 /// </summary>
-internal sealed class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time, PublicAccessBlocks publicAccess)
+internal sealed partial class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time, PublicAccessBlocks publicAccess)
 {
     /// <summary>What authorization needs of a bucket: its policy and its owner's account id (null: the server's own).</summary>
     private sealed record BucketAccess(PolicyDocument? Policy, string? Owner);
@@ -33,6 +33,11 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
 
     /// <summary>Each bucket's Block Public Access settings (forget a bucket's there when they change).</summary>
     public PublicAccessBlocks PublicAccess => publicAccess;
+
+    /// <summary>Canonical ids as ACLs see them: callers, writers and bucket owners by account.</summary>
+    public AclIdentity Identity => _identity ??= new AclIdentity(credentials, OwnerOf);
+
+    private AclIdentity? _identity;
 
     /// <summary>
     /// Throws AccessDenied unless <paramref name="principal"/> may do <paramref name="action"/> on the bucket or
@@ -84,12 +89,15 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
                 PrincipalKind.User => PolicyEvaluator.Evaluate(identityPolicies, null, context),
                 _ => PolicyDecision.Allow, // anonymous: only the resource side counts
             };
-            return identitySide == PolicyDecision.Allow && ResourceAllows(principal, action, bucket!.Value, key, resourceSide);
+            return identitySide == PolicyDecision.Allow
+                && (resourceSide == PolicyDecision.Allow || AclAllows(http, principal, action, bucket!.Value, key));
         }
         return principal.Kind switch
         {
             PrincipalKind.Root => resourceSide != PolicyDecision.ExplicitDeny,
-            _ => PolicyEvaluator.Evaluate(identityPolicies, bucketPolicy, context) == PolicyDecision.Allow,
+            // An ACL grant is a resource-side Allow, weighed with the policies: an explicit Deny still wins.
+            _ => PolicyEvaluator.Evaluate(identityPolicies, bucketPolicy, context) is var decision
+                && (decision == PolicyDecision.Allow || (decision != PolicyDecision.ExplicitDeny && bucket is { } b && AclAllows(http, principal, action, b, key))),
         };
     }
 
@@ -103,17 +111,6 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
         && bucketPolicy is not null
         && PublicAccess.Of(bucket).RestrictPublicBuckets
         && PublicPolicies.IsPublic(bucketPolicy);
-
-    /// <summary>
-    /// Whether the bucket's side allows a request from outside the owner's account (anonymous or another account),
-    /// the bucket policy having no explicit Deny for it. The bucket policy's Allow today; an ACL grant is the other
-    /// way a bucket or object can allow it (#14), to be added here.
-    /// </summary>
-    private static bool ResourceAllows(Principal principal, string action, BucketName bucket, ObjectKey? key, PolicyDecision bucketPolicy)
-    {
-        _ = (principal, action, bucket, key);
-        return bucketPolicy == PolicyDecision.Allow;
-    }
 
     /// <summary>The account that owns the bucket, or null when there is no such bucket.</summary>
     public Account? OwnerOf(BucketName bucket) => Access(bucket) is { } access ? credentials.OwnerAccount(access.Owner) : null;
@@ -166,8 +163,16 @@ internal sealed class Authorizer(Credentials credentials, StorageEngine engine, 
             values["s3:x-amz-copy-source"] = [Uri.UnescapeDataString(versionPart < 0 ? source : source[..versionPart]).TrimStart('/')];
         }
         if (headers.TryGetValue("x-amz-metadata-directive", out var directive)) values["s3:x-amz-metadata-directive"] = [directive.ToString()];
+        // S3's ACL condition keys: a policy may require or forbid a canned ACL or a grant on a write.
+        foreach (var name in AclConditionHeaders)
+        {
+            if (http.Request.Headers.TryGetValue(name, out var header)) values["s3:" + name] = [header.ToString()];
+        }
         return values;
     }
+
+    private static readonly string[] AclConditionHeaders =
+        ["x-amz-acl", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp", "x-amz-grant-full-control"];
 
     private static readonly (string Parameter, string ConditionKey)[] ListConditionKeys =
         [("prefix", "s3:prefix"), ("delimiter", "s3:delimiter"), ("max-keys", "s3:max-keys")];

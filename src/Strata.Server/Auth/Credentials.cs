@@ -91,6 +91,10 @@ public sealed class Credentials(AccessKey root, string accountId, string? canoni
         : _current.Accounts.TryGetValue(ownerAccountId, out var account) ? account
         : new Account(ownerAccountId, ownerAccountId, ownerAccountId); // not reached: an account that owns a bucket cannot be deleted
 
+    /// <summary>The account with this canonical id (the server's own or another), or null.</summary>
+    public Account? FindByCanonicalId(string canonicalId) =>
+        canonicalId == Own.CanonicalId ? Own : _current.Accounts.Values.FirstOrDefault(a => a.CanonicalId == canonicalId);
+
     public IReadOnlyList<Core.Policies.PolicyDocument> UserPolicies(string userName) =>
         _current.UserPolicies.TryGetValue(userName, out var policies) ? policies : [];
 

@@ -57,6 +57,11 @@ internal static class S3Actions
             S3Operation.PutObjectRetention => "s3:PutObjectRetention",
             S3Operation.GetObjectLegalHold => "s3:GetObjectLegalHold",
             S3Operation.PutObjectLegalHold => "s3:PutObjectLegalHold",
+            S3Operation.GetBucketLifecycleConfiguration => "s3:GetLifecycleConfiguration",
+            // S3: DeleteBucketLifecycle needs s3:PutLifecycleConfiguration; there is no delete action.
+            S3Operation.PutBucketLifecycleConfiguration or S3Operation.DeleteBucketLifecycle => "s3:PutLifecycleConfiguration",
+            S3Operation.GetBucketOwnershipControls => "s3:GetBucketOwnershipControls",
+            S3Operation.PutBucketOwnershipControls or S3Operation.DeleteBucketOwnershipControls => "s3:PutBucketOwnershipControls",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone
             S3Operation.GetBucketConfigurationNotSet => UnsetConfiguration.Find(request.Query)!.Action,
             _ => "s3:*Unsupported",

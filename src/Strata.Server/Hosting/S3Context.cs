@@ -44,4 +44,10 @@ public sealed record ServerSettings(string Region, string BaseDomain)
     public string OwnerId { get; init; } = Credentials.DefaultCanonicalId;
 
     public string OwnerDisplayName { get; init; } = "strata";
+
+    /// <summary>
+    /// The Object Ownership a bucket created without x-amz-object-ownership gets (strata serve --default-object-ownership).
+    /// Null, the default, gives it no ownership controls: ACLs apply, as in S3 before April 2023 (see docs/S3-SUPPORT.md).
+    /// </summary>
+    public Core.Acls.ObjectOwnership? DefaultObjectOwnership { get; init; }
 }

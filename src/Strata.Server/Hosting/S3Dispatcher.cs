@@ -63,7 +63,6 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             if (S3Actions.For(s3) is { } action) authorizer.Check(http, principal, action, s3.Bucket, s3.Key);
             BucketOwnerCondition.Check(http.Request, s3, authorizer);
             authorizer.PublicAccess.CheckAclHeaders(s3.Operation, s3.Bucket, http.Request); // BlockPublicAcls: 403 before ACL support's 400
-            AclHeaders.Check(s3.Operation, http.Request);
             var mfaVerified = await mfa.VerifyAsync(http, principal, engine);
             await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator });
         }
@@ -165,6 +164,12 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         S3Operation.PutPublicAccessBlock => BucketPublicAccessBlock.PutAsync(ctx),
         S3Operation.DeletePublicAccessBlock => BucketPublicAccessBlock.DeleteAsync(ctx),
         S3Operation.GetBucketPolicyStatus => BucketPolicyStatus.GetAsync(ctx),
+        S3Operation.GetBucketLifecycleConfiguration => BucketLifecycle.GetAsync(ctx),
+        S3Operation.PutBucketLifecycleConfiguration => BucketLifecycle.PutAsync(ctx),
+        S3Operation.DeleteBucketLifecycle => BucketLifecycle.DeleteAsync(ctx),
+        S3Operation.GetBucketOwnershipControls => BucketOwnershipControls.GetAsync(ctx),
+        S3Operation.PutBucketOwnershipControls => BucketOwnershipControls.PutAsync(ctx),
+        S3Operation.DeleteBucketOwnershipControls => BucketOwnershipControls.DeleteAsync(ctx),
         S3Operation.GetBucketConfigurationNotSet => UnsetConfigurations.GetAsync(ctx),
         S3Operation.GetObjectLockConfiguration => BucketObjectLock.GetAsync(ctx),
         S3Operation.PutObjectLockConfiguration => BucketObjectLock.PutAsync(ctx),

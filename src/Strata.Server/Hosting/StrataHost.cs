@@ -42,6 +42,12 @@ public sealed class StrataServerOptions
     /// </summary>
     public bool SigV2 { get; set; } = true;
 
+    /// <summary>
+    /// The Object Ownership of a bucket created without x-amz-object-ownership: null (no ownership controls, ACLs apply,
+    /// so public-read static set-ups work) or one of S3's settings; BucketOwnerEnforced is S3's own default since 2023.
+    /// </summary>
+    public Core.Acls.ObjectOwnership? DefaultObjectOwnership { get; set; }
+
     /// <summary>Write one line per S3 request (see <see cref="AccessLog"/>) to the console log.</summary>
     public bool AccessLog { get; set; }
 
@@ -52,6 +58,9 @@ public sealed class StrataServerOptions
 
     /// <summary>The server's clock (tests shift it to step through MFA codes); the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>How often the lifecycle worker applies the buckets' rules (by <see cref="Time"/>); zero: only when asked through the admin API.</summary>
+    public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromHours(1);
     public string? TlsKeyPath { get; set; }
 }
 
@@ -135,6 +144,8 @@ public sealed class StrataHost : IAsyncDisposable
         // host's error log with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (options.AccessLog) builder.Logging.AddFilter(typeof(AccessLog).FullName, LogLevel.Information);
+        // Each lifecycle run's figures are logged (one line per bucket and run), whatever the log level.
+        builder.Logging.AddFilter(typeof(Background.LifecycleWorker).FullName, LogLevel.Information);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -153,7 +164,7 @@ public sealed class StrataHost : IAsyncDisposable
                 if (certificate is not null) listen.UseHttps(certificate);
             });
         });
-        var settings = new ServerSettings(options.Region, options.BaseDomain);
+        var settings = new ServerSettings(options.Region, options.BaseDomain) { DefaultObjectOwnership = options.DefaultObjectOwnership };
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(settings);
         var credentials = new Credentials(root, options.AccountId, settings.OwnerId, settings.OwnerDisplayName);
@@ -164,6 +175,9 @@ public sealed class StrataHost : IAsyncDisposable
         var mfa = new MfaVerifier(options.Time);
         mfa.Reload(engine);
         builder.Services.AddSingleton(mfa);
+        builder.Services.AddSingleton(new Background.LifecycleSchedule(options.LifecycleInterval));
+        builder.Services.AddSingleton<Background.LifecycleWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.LifecycleWorker>());
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region, options.BaseDomain, options.SigV2));
@@ -238,6 +252,10 @@ public sealed class StrataHost : IAsyncDisposable
                 $"The root key was replaced: STRATA_ROOT_ACCESS_KEY is {root.AccessKeyId}, the previous key {previousKeyId} no longer works ({file} updated).");
         }
     }
+
+    /// <summary>Applies the lifecycle rules now, of one bucket or all, and waits: what `strata admin lifecycle run` does.</summary>
+    public Task<List<LifecyclePassReport>> RunLifecycleAsync(string? bucket = null, CancellationToken cancellationToken = default) =>
+        _app.Services.GetRequiredService<Background.LifecycleWorker>().RunAsync(bucket is null ? null : Core.BucketName.Parse(bucket), cancellationToken);
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 

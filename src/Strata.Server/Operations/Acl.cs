@@ -1,108 +1,107 @@
-using Microsoft.AspNetCore.Http;
+using System.Text;
 using Strata.Core;
+using Strata.Core.Acls;
+using Strata.Engine.Buckets;
+using Strata.Server.Auth;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
 namespace Strata.Server.Operations;
 
 /// <summary>
-/// Object ownership is "bucket owner enforced", S3's default: ACLs are off. Reads of an ACL answer the
-/// owner's FULL_CONTROL so clients that ask keep working; setting any other ACL is AccessControlListNotSupported.
+/// GetBucketAcl, PutBucketAcl, GetObjectAcl and PutObjectAcl (per version). An ACL is set by headers (x-amz-acl or
+/// x-amz-grant-*) or by an AccessControlPolicy body, never both (UnexpectedContent). Under BucketOwnerEnforced ACLs
+/// are disabled: reads answer the bucket owner's FULL_CONTROL, and only an ACL that grants the bucket owner alone
+/// FULL_CONTROL is accepted (and changes nothing), as S3 does.
 /// </summary>
 internal static class Acl
 {
-    private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
-
-    /// <summary>The bucket, or the object (version) the ACL belongs to, must exist: NoSuchBucket, NoSuchKey, NoSuchVersion, 405 for a marker.</summary>
-    private static void RequireTarget(S3Context ctx)
-    {
-        var bucket = ctx.S3.RequireBucket();
-        if (ctx.S3.Key is not { } key)
-        {
-            ctx.Engine.GetBucket(bucket);
-            return;
-        }
-        var versionText = ctx.S3.QueryValue("versionId");
-        VersionId? versionId = versionText is null ? null : VersionId.Parse(versionText);
-        GetObject.Check(ctx.Engine.FindVersion(bucket, key, versionId).Version, versionId);
-    }
-
     public static async Task GetAsync(S3Context ctx)
     {
-        RequireTarget(ctx);
-        await using var xml = S3Xml.CreateWriter(ctx.Response);
-        await xml.WriteStartDocumentAsync();
-        await xml.WriteStartElementAsync(null, "AccessControlPolicy", S3Xml.Namespace);
-        await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
-        await xml.WriteStartElementAsync(null, "AccessControlList", null);
-        await xml.WriteStartElementAsync(null, "Grant", null);
-        // S3: <Grantee xmlns:xsi="…" xsi:type="CanonicalUser"> in S3's own namespace; only the type attribute is xsi's.
-        await xml.WriteStartElementAsync(null, "Grantee", null);
-        await xml.WriteAttributeStringAsync("xmlns", "xsi", null, XsiNamespace);
-        await xml.WriteAttributeStringAsync("xsi", "type", XsiNamespace, "CanonicalUser");
-        await xml.ElementAsync("ID", ctx.BucketOwner.CanonicalId);
-        await xml.ElementAsync("DisplayName", ctx.BucketOwner.DisplayName);
-        await xml.WriteEndElementAsync();
-        await xml.ElementAsync("Permission", "FULL_CONTROL");
-        await xml.WriteEndElementAsync();
-        await xml.WriteEndElementAsync();
-        await xml.WriteEndElementAsync();
-        await xml.WriteEndDocumentAsync();
+        var bucket = ctx.S3.RequireBucket();
+        var enforced = !ObjectOwnerships.AclsEnabled(AclHeaders.Ownership(ctx.Engine, bucket)); // NoSuchBucket first
+        AccessControlList acl;
+        if (ctx.S3.Key is not { } key)
+        {
+            acl = AclHeaders.BucketAcl(ctx.Engine, bucket, ctx.Authorizer.Identity);
+        }
+        else
+        {
+            var versionId = RequestedVersion(ctx);
+            var (version, stored) = ctx.Engine.GetObjectAcl(bucket, key, versionId);
+            GetObject.Check(version, versionId); // NoSuchKey, NoSuchVersion; 405 for a marker
+            acl = AclHeaders.ObjectAcl(stored, ctx.Authorizer.Identity.BucketOwnerId(bucket));
+        }
+        if (enforced) acl = AccessControlList.Private(ctx.Authorizer.Identity.BucketOwnerId(bucket));
+        await AccessControlPolicyWriter.WriteAsync(ctx.Response, acl, ctx.Authorizer.Identity.DisplayName);
     }
 
-    /// <summary>
-    /// S3 with ACLs disabled still accepts an ACL that only grants the bucket owner FULL_CONTROL, canned or as
-    /// XML (s3cmd's cp copies the source's ACL so); any other grant is AccessControlListNotSupported.
-    /// </summary>
     public static async Task PutAsync(S3Context ctx)
     {
-        RequireTarget(ctx);
-        if ((ctx.Caller.PayloadLength ?? ctx.Request.ContentLength ?? 0) == 0) return; // the canned ACL was checked by AclHeaders
-        if (!await GrantsOnlyOwnerFullControlAsync(ctx.Caller.Payload, ctx.BucketOwner.CanonicalId)) S3Fail.With(StrataError.AccessControlListNotSupported);
-    }
+        var bucket = ctx.S3.RequireBucket();
+        var ownership = AclHeaders.Ownership(ctx.Engine, bucket); // NoSuchBucket before the body is read
+        var fromHeaders = AclHeaders.Read(ctx.Request);
+        var body = await ReadBodyAsync(ctx);
+        if (body.Length > 0 && !fromHeaders.IsEmpty) S3Fail.With(StrataError.UnexpectedContent);
+        if (body.Length == 0 && fromHeaders.IsEmpty) S3Fail.With(StrataError.MalformedACLError, "An ACL needs x-amz-acl, x-amz-grant-* headers or an AccessControlPolicy body.");
+        var (ownerInBody, grants) = body.Length > 0 ? AccessControlPolicyReader.Read(body) : (null, null);
+        var request = grants is null ? fromHeaders : new AclRequest(null, grants);
+        var bucketOwner = ctx.Authorizer.Identity.BucketOwnerId(bucket);
 
-    // An ACL is a small document (the reader caps its size and refuses DTDs), so it is read whole.
-    private static async Task<bool> GrantsOnlyOwnerFullControlAsync(Stream body, string ownerId)
-    {
-        System.Xml.Linq.XDocument document;
-        try
+        if (!ObjectOwnerships.AclsEnabled(ownership))
         {
-            using var reader = S3Xml.CreateReader(body);
-            document = await System.Xml.Linq.XDocument.LoadAsync(reader, System.Xml.Linq.LoadOptions.None, CancellationToken.None);
-        }
-        catch (System.Xml.XmlException)
-        {
-            throw S3Fail.Exception(StrataError.MalformedXML);
-        }
-        System.Xml.Linq.XNamespace xsi = XsiNamespace;
-        var grants = document.Descendants().Where(e => e.Name.LocalName == "Grant").ToList();
-        foreach (var grant in grants)
-        {
-            var grantee = grant.Elements().FirstOrDefault(e => e.Name.LocalName == "Grantee");
-            var type = grantee?.Attribute(xsi + "type")?.Value;
-            var id = grantee?.Elements().FirstOrDefault(e => e.Name.LocalName == "ID")?.Value;
-            var permission = grant.Elements().FirstOrDefault(e => e.Name.LocalName == "Permission")?.Value;
-            if (type is not (null or "CanonicalUser") || id != ownerId || permission != "FULL_CONTROL") return false;
-        }
-        return grants.Count > 0;
-    }
-}
-
-/// <summary>Canned ACLs and grants on writes: only those that change nothing under bucket-owner-enforced ownership.</summary>
-internal static class AclHeaders
-{
-    public static void Check(S3Operation operation, HttpRequest request)
-    {
-        if (operation is not (S3Operation.PutObject or S3Operation.CopyObject or S3Operation.CreateMultipartUpload or S3Operation.CreateBucket
-            or S3Operation.PutBucketAcl or S3Operation.PutObjectAcl))
-        {
+            // S3 with ACLs disabled accepts an ACL that grants only the bucket owner FULL_CONTROL, canned or as XML
+            // (s3cmd's cp copies the source's ACL so); any other is AccessControlListNotSupported.
+            var ownerOnly = request.Canned == CannedAcl.BucketOwnerFullControl
+                || (grants is [{ Permission: AclPermission.FullControl } only] && only.Grantee == AclGrantee.User(bucketOwner));
+            if (!ownerOnly) S3Fail.With(StrataError.AccessControlListNotSupported);
+            if (ctx.S3.Key is { } k) await ctx.Engine.PutObjectAclAsync(bucket, k, RequestedVersion(ctx), (version, stored) => CheckTarget(ctx, version, stored));
             return;
         }
-        var canned = request.Headers["x-amz-acl"].ToString();
-        if (canned.Length > 0 && canned is not ("private" or "bucket-owner-full-control")) S3Fail.With(StrataError.AccessControlListNotSupported);
-        foreach (var (name, _) in request.Headers)
+
+        if (ctx.S3.Key is not { } key)
         {
-            if (name.StartsWith("x-amz-grant-", StringComparison.OrdinalIgnoreCase)) S3Fail.With(StrataError.AccessControlListNotSupported);
+            var acl = Owned(AclHeaders.Resolve(ctx, bucket, request, ownership, forBucket: true), bucketOwner, ownerInBody);
+            await ctx.Engine.PutBucketConfigAsync(bucket, BucketConfigKind.Acl, StoredAcl.Serialize(acl));
+            return;
         }
+        var resolved = AclHeaders.Resolve(ctx, bucket, request, ownership, forBucket: false);
+        await ctx.Engine.PutObjectAclAsync(bucket, key, RequestedVersion(ctx), (version, stored) =>
+        {
+            CheckTarget(ctx, version, stored);
+            // The object keeps its owner: a new ACL changes the grants, not who owns it.
+            var acl = Owned(resolved, AclHeaders.ObjectAcl(stored, bucketOwner).OwnerId, ownerInBody);
+            return acl.IsPrivate && acl.OwnerId == bucketOwner ? null : StoredAcl.Serialize(acl);
+        });
+    }
+
+    /// <summary>The ACL with its resource's owner; S3 refuses a body that names another owner (AccessDenied: owners do not change by ACL).</summary>
+    private static AccessControlList Owned(AccessControlList acl, string ownerId, string? ownerInBody)
+    {
+        if (ownerInBody is not null && ownerInBody != ownerId) S3Fail.With(StrataError.AccessDenied);
+        return acl with { OwnerId = ownerId };
+    }
+
+    // S3: a delete marker has no ACL: NoSuchKey when it is the newest, 405 MethodNotAllowed asked for by id, as a GET.
+    private static string? CheckTarget(S3Context ctx, Engine.Objects.ObjectVersion version, string? stored)
+    {
+        GetObject.Check(version, RequestedVersion(ctx));
+        return stored;
+    }
+
+    private static VersionId? RequestedVersion(S3Context ctx) => ctx.S3.QueryValue("versionId") is { } text ? VersionId.Parse(text) : null;
+
+    /// <summary>The body, read whole (an ACL is small): more than the reader's cap is MalformedACLError before any parsing.</summary>
+    private static async Task<string> ReadBodyAsync(S3Context ctx)
+    {
+        var buffer = new byte[AccessControlPolicyReader.MaxBytes + 1];
+        var length = 0;
+        int read;
+        while ((read = await ctx.Caller.Payload.ReadAsync(buffer.AsMemory(length), ctx.Aborted)) > 0)
+        {
+            length += read;
+            if (length > AccessControlPolicyReader.MaxBytes) S3Fail.With(StrataError.MalformedACLError, "The ACL document is too large.");
+        }
+        return Encoding.UTF8.GetString(buffer, 0, length);
     }
 }

@@ -12,6 +12,7 @@ internal static class BucketOperations
     public static async Task CreateBucketAsync(S3Context ctx)
     {
         var bucket = ctx.S3.RequireBucket();
+        var configs = BucketAcls.InitialConfigs(ctx);
         await ReadLocationConstraintAsync(ctx);
         // S3: x-amz-bucket-object-lock-enabled: true creates the bucket with versioning Enabled and Object Lock on,
         // which needs the permissions of both settings as well.
@@ -23,7 +24,7 @@ internal static class BucketOperations
         }
         // The bucket belongs to the caller's account (null: the server's own account, which has no row).
         var owner = ctx.Principal.Account is { } account && account != ctx.Authenticator.Credentials.Own ? account.AccountId : null;
-        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region, owner, objectLock);
+        await ctx.Engine.CreateBucketAsync(bucket, ctx.Settings.Region, owner, objectLock, configs);
         ctx.Authorizer.Forget(bucket);
         ctx.Response.Headers.Location = "/" + bucket.Value;
     }

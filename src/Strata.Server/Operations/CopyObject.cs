@@ -22,6 +22,8 @@ internal static class CopyObject
         // S3: the copy gets the lock its request asks for (or the bucket's default), never the source's.
         var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: false);
         ctx.Engine.GetBucket(bucketName);
+        // S3: the copy gets the request's ACL (private when it names none), never the source's.
+        var acl = AclHeaders.ForObjectWrite(ctx, bucketName, AclHeaders.Read(ctx.Request));
         var (sourceBucket, found) = FindSource(ctx, out var source);
         // S3: a single copy takes at most 5 GiB; larger objects are copied part by part with UploadPartCopy.
         if (found.Size > PutObject.MaxObjectSize)
@@ -51,6 +53,7 @@ internal static class CopyObject
             // S3: x-amz-tagging-directive COPY (the default) gives the copy the source version's tags, REPLACE those of x-amz-tagging.
             var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock)
             {
+                Acl = acl,
                 Tags = taggingDirective == "REPLACE" ? PutObject.RequestTags(ctx.Request) : found.Tags,
             };
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);

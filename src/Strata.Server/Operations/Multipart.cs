@@ -19,7 +19,9 @@ internal static class Multipart
         var type = MultipartChecksum.TypeFor(algorithm, ctx.Request.Header("x-amz-checksum-type"));
         var algorithmName = algorithm is { } a ? PayloadChecksum.Name(a) : null;
         var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: false);
-        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type, objectLock,
+        // The completed object gets the upload's ACL and tags.
+        var acl = AclHeaders.ForObjectWrite(ctx, bucket, AclHeaders.Read(ctx.Request));
+        var upload = await ctx.Engine.CreateMultipartUploadAsync(bucket, key, ObjectHeaderReader.Read(ctx.Request), algorithmName, type, objectLock, acl,
             PutObject.RequestTags(ctx.Request));
         if (algorithmName is not null)
         {

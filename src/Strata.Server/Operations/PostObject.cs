@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Primitives;
 using Strata.Core;
+using Strata.Core.Acls;
 using Strata.Core.PostPolicy;
 using Strata.Core.PublicAccess;
 using Strata.Engine.Objects;
@@ -48,11 +49,9 @@ internal static class PostObject
         var tags = fields.TryGetValue("tagging", out var tagging) ? TaggingReader.Read(tagging, Core.Tagging.TagSetKind.Object) : Core.Tagging.TagSet.Empty;
         ctx.Authorizer.Check(ctx.Http, principal, "s3:PutObject", bucket, key, tags);
         // BlockPublicAcls holds for the form's acl field as for PutObject's x-amz-acl header: 403 before 400.
-        if (fields.TryGetValue("acl", out var acl)) PublicAccessBlocks.RefusePublicAcl(ctx.Authorizer.PublicAccess.Of(bucket), PublicAcls.IsPublicCanned(acl));
-        if (acl is not (null or "private" or "bucket-owner-full-control"))
-        {
-            S3Fail.With(StrataError.AccessControlListNotSupported);
-        }
+        if (fields.TryGetValue("acl", out var cannedAcl)) PublicAccessBlocks.RefusePublicAcl(ctx.Authorizer.PublicAccess.Of(bucket), PublicAcls.IsPublicCanned(cannedAcl));
+        // The form's acl field is a canned ACL, as x-amz-acl is on a PUT.
+        var acl = AclHeaders.ForObjectWrite(ctx, bucket, new AclRequest(cannedAcl, null));
         // Object Lock fields are not taken from a form yet: refused, never dropped (the bucket's default retention still applies).
         foreach (var name in fields.Keys)
         {
@@ -71,7 +70,7 @@ internal static class PostObject
         if (draft.Length < range.Min) S3Fail.With(StrataError.EntityTooSmall);
         var verified = checksum?.Verify(claimed!);
         var stored = verified is null ? null : new Checksum(verified.Algorithm, verified.Value);
-        var result = await ctx.Engine.PutObjectAsync(new PutObjectCommand(bucket, key, headers, stored) { Tags = tags }, draft, expectedMd5, ctx.Aborted);
+        var result = await ctx.Engine.PutObjectAsync(new PutObjectCommand(bucket, key, headers, stored) { Acl = acl, Tags = tags }, draft, expectedMd5, ctx.Aborted);
 
         await RespondAsync(ctx, fields, bucket, key, result);
     }

@@ -33,13 +33,14 @@ internal static class PutObject
         var tags = RequestTags(ctx.Request);
         var objectLock = ObjectLockHeaders.Read(ctx, needsIntegrity: true);
         ctx.Engine.GetBucket(bucketName); // fail fast, before reading the body
+        var acl = AclHeaders.ForObjectWrite(ctx, bucketName, AclHeaders.Read(ctx.Request));
 
         await using var draft = ctx.Engine.CreateDraft();
         var body = chunked ? new BoundedBodyStream(ctx.Caller.Payload, MaxObjectSize, checksum: null) : ctx.Caller.Payload;
         await draft.WriteFromAsync(body, ctx.Aborted, BodyPace);
         if (length is not null && draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
-        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock) { Tags = tags };
+        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock) { Acl = acl, Tags = tags };
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
 
         ctx.Response.Headers.ETag = result.ETag;

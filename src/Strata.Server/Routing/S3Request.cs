@@ -122,9 +122,9 @@ internal sealed class S3Request
     // docs/S3-SUPPORT.md lists each; tests/Strata.Server.Tests/SupportDoc.cs keeps the two in step.
     internal static readonly string[] UnsupportedSubresources =
     [
-        "lifecycle", "encryption",
+        "encryption",
         "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
-        "metrics", "intelligent-tiering", "ownershipControls", "torrent", "restore", "select",
+        "metrics", "intelligent-tiering", "torrent", "restore", "select",
     ];
 
     /// <summary>Any query parameter other than presigning's X-Amz-* and the SDKs' x-id names a subresource.</summary>
@@ -183,6 +183,17 @@ internal sealed class S3Request
         {
             return method == "GET" && !hasKey ? S3Operation.GetBucketPolicyStatus : S3Operation.Unsupported;
         }
+        if (hasBucket && query.ContainsKey("lifecycle"))
+        {
+            return (method, hasKey) switch
+            {
+                (_, true) => S3Operation.Unsupported, // lifecycle is a bucket's subresource only
+                ("GET", _) => S3Operation.GetBucketLifecycleConfiguration,
+                ("PUT", _) => S3Operation.PutBucketLifecycleConfiguration,
+                ("DELETE", _) => S3Operation.DeleteBucketLifecycle,
+                _ => S3Operation.Unsupported,
+            };
+        }
         if (hasBucket && query.ContainsKey("acl"))
         {
             return (method, hasKey) switch
@@ -208,6 +219,16 @@ internal sealed class S3Request
             };
         }
         if (hasBucket && ObjectLockOperationOf(method, hasKey, query) is { } objectLock) return objectLock;
+        if (hasBucket && !hasKey && query.ContainsKey("ownershipControls"))
+        {
+            return method switch
+            {
+                "GET" => S3Operation.GetBucketOwnershipControls,
+                "PUT" => S3Operation.PutBucketOwnershipControls,
+                "DELETE" => S3Operation.DeleteBucketOwnershipControls,
+                _ => S3Operation.Unsupported,
+            };
+        }
         if (hasBucket && !hasKey && method == "GET" && UnsetConfiguration.Find(query) is not null)
         {
             return S3Operation.GetBucketConfigurationNotSet;

@@ -13,7 +13,6 @@ internal static class UnsetConfiguration
 
     internal static readonly Entry[] Entries =
     [
-        new("lifecycle", "s3:GetLifecycleConfiguration", StrataError.NoSuchLifecycleConfiguration),
         new("website", "s3:GetBucketWebsite", StrataError.NoSuchWebsiteConfiguration),
         new("replication", "s3:GetReplicationConfiguration", StrataError.ReplicationConfigurationNotFoundError),
     ];

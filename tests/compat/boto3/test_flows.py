@@ -323,6 +323,54 @@ class SignatureV2(unittest.TestCase):
         self.assertNotIn("Versions", self.s3.list_object_versions(Bucket=self.bucket, Prefix="forged"))
 
 
+class DjangoStoragesStaticSite(unittest.TestCase):
+    """django-storages' static set-up: AWS_DEFAULT_ACL = "public-read" and AWS_QUERYSTRING_AUTH = False.
+
+    Its S3Storage uploads with boto3's upload_fileobj and ExtraArgs={"ACL": "public-read", ...}, and its url() is the
+    plain, unsigned address of the file, which browsers fetch without credentials.
+    """
+
+    def setUp(self):
+        self.s3 = client()
+        self.bucket = new_bucket(self.s3)
+
+    def upload(self, key, body, acl):
+        extra = {"ContentType": "text/css", "CacheControl": "max-age=86400"}
+        if acl is not None:
+            extra["ACL"] = acl
+        with tempfile.TemporaryFile() as f:
+            f.write(body)
+            f.seek(0)
+            self.s3.upload_fileobj(f, self.bucket, key, ExtraArgs=extra)
+        return "%s/%s/%s" % (os.environ["STRATA_ENDPOINT"], self.bucket, key)
+
+    def test_public_read_uploads_are_served_to_unsigned_gets(self):
+        url = self.upload("static/css/site.css", b"body { margin: 0 }", "public-read")
+        status, body = http_get(url)
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"body { margin: 0 }")
+        grants = self.s3.get_object_acl(Bucket=self.bucket, Key="static/css/site.css")["Grants"]
+        self.assertIn({"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"}, "Permission": "READ"}, grants)
+
+    def test_a_multipart_public_read_upload_is_served_too(self):
+        body = os.urandom(9 * 1024 * 1024)
+        extra = {"ACL": "public-read"}
+        with tempfile.TemporaryFile() as f:
+            f.write(body)
+            f.seek(0)
+            self.s3.upload_fileobj(f, self.bucket, "static/app.bundle.js", ExtraArgs=extra,
+                                   Config=TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024))
+        status, got = http_get("%s/%s/static/app.bundle.js" % (os.environ["STRATA_ENDPOINT"], self.bucket))
+        self.assertEqual(status, 200)
+        self.assertEqual(hashlib.sha256(got).hexdigest(), hashlib.sha256(body).hexdigest())
+
+    def test_without_the_acl_the_file_stays_private(self):
+        url = self.upload("media/private.css", b"secret", None)
+        status, body = http_get(url)
+        self.assertEqual(status, 403)
+        self.assertIn(b"<Code>AccessDenied</Code>", body)
+
+
 if __name__ == "__main__":
     outcome = unittest.main(verbosity=2, exit=False).result
     failed = len(outcome.failures) + len(outcome.errors) + len(outcome.unexpectedSuccesses)
