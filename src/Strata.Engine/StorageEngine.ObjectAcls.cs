@@ -24,7 +24,7 @@ public sealed partial class StorageEngine
         if (versionId is { } id) command.With("$v", id.Value);
         using var r = command.ExecuteReader();
         if (!r.Read()) return (null, null);
-        return (Rows.ReadVersion(r, keyBytes), r.IsDBNull(12) ? null : r.GetString(12));
+        return (Rows.ReadVersion(r, keyBytes), r.IsDBNull(Rows.VersionColumnCount) ? null : r.GetString(Rows.VersionColumnCount));
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public sealed partial class StorageEngine
             {
                 if (!r.Read()) throw S3Fail.Exception(versionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
                 version = Rows.ReadVersion(r, keyBytes);
-                current = r.IsDBNull(12) ? null : r.GetString(12);
+                current = r.IsDBNull(Rows.VersionColumnCount) ? null : r.GetString(Rows.VersionColumnCount);
             }
             var acl = decide(version, current);
             using var update = tx.Command("UPDATE versions SET acl = $a WHERE seq = $s").With("$a", acl).With("$s", version.Seq);

@@ -10,6 +10,9 @@ internal static class Rows
 {
     public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline, v.parts_count, v.lock_mode, v.lock_until_ms, v.legal_hold, v.tags";
 
+    /// <summary>How many columns <see cref="VersionColumns"/> names: the index of a column a query selects after them.</summary>
+    public static readonly int VersionColumnCount = VersionColumns.Split(',').Length;
+
     /// <summary>
     /// The columns a listing returns, in the same positions: a listing page never needs an object's stored
     /// headers, checksum or inline body, so it does not read them.

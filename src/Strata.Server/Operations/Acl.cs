@@ -47,6 +47,8 @@ internal static class Acl
         var (ownerInBody, grants) = body.Length > 0 ? AccessControlPolicyReader.Read(body) : (null, null);
         var request = grants is null ? fromHeaders : new AclRequest(null, grants);
         var bucketOwner = ctx.Authorizer.Identity.BucketOwnerId(bucket);
+        // BlockPublicAcls: an ACL body that grants AllUsers or AuthenticatedUsers is refused as the headers are.
+        if (grants is not null) PublicAccessBlocks.RefusePublicAcl(ctx.Authorizer.PublicAccess.Of(bucket), new AccessControlList(bucketOwner, grants).IsPublic);
 
         if (!ObjectOwnerships.AclsEnabled(ownership))
         {
