@@ -24,10 +24,10 @@ public sealed class PublicBucketsFromABrowser(StrataServer server, Chromium chro
         {"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/*"}]}
         """;
 
-    private async Task<string> BucketWithFileAsync(IAmazonS3 s3, string stem, string origin, string content)
+    private async Task<string> BucketWithFileAsync(IAmazonS3 s3, string stem, string origin, string content, S3CannedACL? acl = null)
     {
         var bucket = await server.CreateBucketAsync(stem: stem);
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "files/a.txt", ContentBody = content, ContentType = "text/plain" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "files/a.txt", ContentBody = content, ContentType = "text/plain", CannedACL = acl });
         await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
         {
             BucketName = bucket,
@@ -68,5 +68,38 @@ public sealed class PublicBucketsFromABrowser(StrataServer server, Chromium chro
         Assert.Equal("site.css contents", fromStatic.Text("body"));
         Assert.Equal(403, fromMedia.Number("status"));
         Assert.DoesNotContain("private photo bytes", fromMedia.ToString());
+    }
+
+    [ChromiumFact]
+    public async Task Files_uploaded_public_read_are_served_to_a_visitor_unless_the_bucket_blocks_public_ACLs()
+    {
+        await using var site = await PageServer.StartAsync(Page);
+        using var s3 = server.CreateClient();
+        // django-storages with AWS_DEFAULT_ACL = "public-read", s3cmd --acl-public: the static files carry a public ACL.
+        var staticBucket = await BucketWithFileAsync(s3, "static-acl", site.OriginText, "app.js contents", S3CannedACL.PublicRead);
+        // The same mistake on the media bucket, then Block Public Access: the public ACL no longer counts, and a new
+        // public-read upload is refused.
+        var mediaBucket = await BucketWithFileAsync(s3, "media-acl", site.OriginText, "private scan bytes", S3CannedACL.PublicRead);
+        await s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = mediaBucket,
+            PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration
+            {
+                BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true,
+            },
+        });
+        var again = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = mediaBucket, Key = "files/b.txt", ContentBody = "more", CannedACL = S3CannedACL.PublicRead,
+        }));
+        Assert.Equal("AccessDenied", again.ErrorCode);
+
+        var fromStatic = await ReadFromThePageAsync(site, staticBucket);
+        var fromMedia = await ReadFromThePageAsync(site, mediaBucket);
+
+        Assert.Equal(200, fromStatic.Number("status"));
+        Assert.Equal("app.js contents", fromStatic.Text("body"));
+        Assert.Equal(403, fromMedia.Number("status"));
+        Assert.DoesNotContain("private scan bytes", fromMedia.ToString());
     }
 }
