@@ -29,7 +29,7 @@ internal static class MultipartWrites
             .With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8()).With("$t", now.ToUnixTimeMilliseconds())
             .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested).With("$acl", acl);
         insert.ExecuteNonQuery();
-        return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
+        return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType, acl);
     }
 
     private static long UploadRow(WriteTransaction tx, BucketName bucket, ObjectKey key, string uploadId) =>
