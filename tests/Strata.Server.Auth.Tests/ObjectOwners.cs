@@ -132,4 +132,23 @@ public sealed class ObjectOwners(StrataServer server) : IClassFixture<StrataServ
         Assert.Equal(other.CanonicalId, acl.Owner.Id);
         Assert.Contains(acl.Grants, g => g.Grantee.CanonicalUser == ownId && g.Permission == S3Permission.FULL_CONTROL);
     }
+
+    [Fact]
+    public async Task Listings_name_the_account_that_wrote_each_object_as_its_owner()
+    {
+        var other = await CreateAccountAsync();
+        var bucket = await SharedBucketAsync(other);
+        using var root = server.CreateClient();
+        using var s3 = server.CreateClient(other.AccessKeyId, other.Secret);
+        var ownId = await OwnCanonicalIdAsync(root);
+        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a-mine.txt", ContentBody = "mine" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "b-theirs.txt", ContentBody = "theirs" });
+
+        var objects = (await root.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, FetchOwner = true })).S3Objects;
+        Assert.Equal([("a-mine.txt", ownId), ("b-theirs.txt", other.CanonicalId)], objects.Select(o => (o.Key, o.Owner.Id)).ToArray());
+        var versions = (await root.ListVersionsAsync(bucket)).Versions;
+        Assert.Equal([("a-mine.txt", ownId), ("b-theirs.txt", other.CanonicalId)], versions.Select(v => (v.Key, v.Owner.Id)).ToArray());
+        var v1 = (await root.ListObjectsAsync(bucket)).S3Objects;
+        Assert.Equal(other.Name, v1.Single(o => o.Key == "b-theirs.txt").Owner.DisplayName);
+    }
 }
