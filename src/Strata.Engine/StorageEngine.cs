@@ -155,16 +155,27 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// </summary>
     public (BucketInfo Bucket, ObjectVersion? Version) FindVersion(BucketName bucket, ObjectKey key, VersionId? versionId)
     {
+        var (info, version, _) = FindVersionWithAcl(bucket, key, versionId);
+        return (info, version);
+    }
+
+    /// <summary>
+    /// <see cref="FindVersion"/> with the version's stored ACL (versions.acl, null: private, owned by the bucket owner),
+    /// read from the same row: a GET learns the object's owner without a second query.
+    /// </summary>
+    public (BucketInfo Bucket, ObjectVersion? Version, string? Acl) FindVersionWithAcl(BucketName bucket, ObjectKey key, VersionId? versionId)
+    {
         using var session = Read();
         var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
         var keyBytes = key.ToUtf8();
         using var command = session.Command(versionId is null
-            ? $"SELECT {Rows.VersionColumns} FROM versions v WHERE bucket_id = $b AND key = $k ORDER BY seq DESC LIMIT 1"
-            : $"SELECT {Rows.VersionColumns} FROM versions v WHERE bucket_id = $b AND key = $k AND version_id = $v");
+            ? $"SELECT {Rows.VersionColumns}, v.acl FROM versions v WHERE bucket_id = $b AND key = $k ORDER BY seq DESC LIMIT 1"
+            : $"SELECT {Rows.VersionColumns}, v.acl FROM versions v WHERE bucket_id = $b AND key = $k AND version_id = $v");
         command.With("$b", info.Id).With("$k", keyBytes);
         if (versionId is { } id) command.With("$v", id.Value);
         using var r = command.ExecuteReader();
-        return (info, r.Read() ? Rows.ReadVersion(r, keyBytes) : null);
+        if (!r.Read()) return (info, null, null);
+        return (info, Rows.ReadVersion(r, keyBytes), r.IsDBNull(Rows.VersionColumnCount) ? null : r.GetString(Rows.VersionColumnCount));
     }
 
     /// <summary>

@@ -251,7 +251,8 @@ public sealed class Accounts(StrataServer server) : IClassFixture<StrataServer>
               "Condition":{"StringLike":{"s3:x-amz-copy-source":"{{source}}/public/*"} } }]}
             """);
         using var s3 = ClientOf(other);
-        CopyObjectRequest Copy(string key) => new() { SourceBucket = source, SourceKey = key, DestinationBucket = target, DestinationKey = key };
+        // The copy is the other account's object (no ownership controls: ObjectWriter); bucket-owner-full-control lets the bucket owner read it.
+        CopyObjectRequest Copy(string key) => new() { SourceBucket = source, SourceKey = key, DestinationBucket = target, DestinationKey = key, CannedACL = S3CannedACL.BucketOwnerFullControl };
 
         await s3.CopyObjectAsync(Copy("public/a.txt"));
         var refused = await RefusedAsync(() => s3.CopyObjectAsync(Copy("private/a.txt")));

@@ -19,6 +19,13 @@ public static class StoredAcl
         return text.ToString();
     }
 
+    /// <summary>The owner's canonical id alone (the first line), without parsing the grants.</summary>
+    public static string OwnerOf(string text)
+    {
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? text : text[..end];
+    }
+
     public static AccessControlList Parse(string text)
     {
         var lines = text.Split('\n');

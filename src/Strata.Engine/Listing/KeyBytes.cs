@@ -46,7 +46,7 @@ internal static class ListingRows
         while (r.Read())
         {
             var key = (byte[])r.GetValue(1);
-            rows.Add((key, Metadata.Rows.ReadVersion(r, key)));
+            rows.Add((key, Metadata.Rows.ReadListed(r, key)));
         }
         return rows;
     }

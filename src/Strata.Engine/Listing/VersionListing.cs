@@ -113,7 +113,7 @@ internal static class VersionListing
         command.With("$b", bucketId).With("$k", key).With("$s", seq).With("$limit", limit);
         var rows = new List<ObjectVersion>();
         using var r = command.ExecuteReader();
-        while (r.Read()) rows.Add(Rows.ReadVersion(r, key));
+        while (r.Read()) rows.Add(Rows.ReadListed(r, key));
         return rows;
     }
 

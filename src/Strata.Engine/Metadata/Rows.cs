@@ -15,9 +15,17 @@ internal static class Rows
 
     /// <summary>
     /// The columns a listing returns, in the same positions: a listing page never needs an object's stored
-    /// headers, checksum or inline body, so it does not read them.
+    /// headers, checksum or inline body, so it does not read them. After them, v.acl: <see cref="ReadListed"/> takes the
+    /// owner from its first line.
     /// </summary>
-    public const string ListingColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, '', NULL, NULL, NULL, v.parts_count, NULL, NULL, NULL, NULL";
+    public const string ListingColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, '', NULL, NULL, NULL, v.parts_count, NULL, NULL, NULL, NULL, v.acl";
+
+    /// <summary>A listing row (<see cref="ListingColumns"/>): the version, with its owner when the ACL names one (NULL, the common case: the bucket owner).</summary>
+    public static ObjectVersion ReadListed(SqliteDataReader r, byte[] keyBytes)
+    {
+        var version = ReadVersion(r, keyBytes);
+        return r.IsDBNull(VersionColumnCount) ? version : version with { OwnerId = Core.Acls.StoredAcl.OwnerOf(r.GetString(VersionColumnCount)) };
+    }
 
     /// <summary>The same columns unqualified, for RETURNING clauses (which cannot name a table alias).</summary>
     public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, lock_mode, lock_until_ms, legal_hold, tags";

@@ -12,12 +12,13 @@ internal static class MultipartReads
     public static (long Row, UploadInfo Upload)? Find(SqliteConnection connection, long bucketId, ObjectKey key, string uploadId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, initiated_ms, headers, checksum_algorithm, checksum_type FROM uploads WHERE upload_id = $u AND bucket_id = $b AND key = $k";
+        command.CommandText = "SELECT id, initiated_ms, headers, checksum_algorithm, checksum_type, acl FROM uploads WHERE upload_id = $u AND bucket_id = $b AND key = $k";
         command.With("$u", uploadId).With("$b", bucketId).With("$k", key.ToUtf8());
         using var r = command.ExecuteReader();
         if (!r.Read()) return null;
         return (r.GetInt64(0), new UploadInfo(uploadId, key, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
-            ObjectHeaders.Deserialize(r.GetString(2)), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)));
+            ObjectHeaders.Deserialize(r.GetString(2)), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+            r.IsDBNull(5) ? null : r.GetString(5)));
     }
 
     /// <summary>Parts after <paramref name="partNumberMarker"/>, ascending, one more than asked to tell truncation.</summary>
@@ -50,7 +51,7 @@ internal static class MultipartReads
         using var command = connection.CreateCommand();
         // Uploads in progress are few; one ordered scan of the bucket's prefix is enough.
         command.CommandText = $"""
-            SELECT upload_id, key, initiated_ms, headers, checksum_algorithm, checksum_type FROM uploads
+            SELECT upload_id, key, initiated_ms, headers, checksum_algorithm, checksum_type, acl FROM uploads
             WHERE bucket_id = $b AND key >= $lower {(upper is null ? "" : "AND key < $upper")}
             ORDER BY key, initiated_ms, id
             """;
@@ -100,7 +101,8 @@ internal static class MultipartReads
                 return page;
             }
             page.Entries.Add(new UploadInfo(id, ObjectKey.FromUtf8(key), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
-                ObjectHeaders.Deserialize(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
+                ObjectHeaders.Deserialize(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6)));
             page.LastKey = page.Entries[^1].Key.Value;
         }
         return page;

@@ -31,7 +31,7 @@ internal static class MultipartWrites
             .With("$h", headers.Serialize()).With("$c", checksumAlgorithm).With("$ct", checksumType).WithLock(requested).With("$acl", acl)
             .With("$tags", tags?.Serialize());
         insert.ExecuteNonQuery();
-        return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType);
+        return new UploadInfo(uploadId, key, now, headers, checksumAlgorithm, checksumType, acl);
     }
 
     private static long UploadRow(WriteTransaction tx, BucketName bucket, ObjectKey key, string uploadId) =>

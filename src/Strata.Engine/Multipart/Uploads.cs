@@ -4,7 +4,8 @@ using Strata.Engine.Objects;
 namespace Strata.Engine.Multipart;
 
 /// <param name="ChecksumType">COMPOSITE or FULL_OBJECT when the upload has a checksum algorithm; null otherwise.</param>
-public sealed record UploadInfo(string UploadId, ObjectKey Key, DateTimeOffset Initiated, ObjectHeaders Headers, string? ChecksumAlgorithm, string? ChecksumType);
+/// <param name="Acl">The upload's stored ACL (uploads.acl), whose first line is its owner; null: private, owned by the bucket owner.</param>
+public sealed record UploadInfo(string UploadId, ObjectKey Key, DateTimeOffset Initiated, ObjectHeaders Headers, string? ChecksumAlgorithm, string? ChecksumType, string? Acl = null);
 
 public sealed record PartInfo(int PartNumber, long Size, string ETag, Checksum? Checksum, DateTimeOffset LastModified);
 

@@ -27,6 +27,9 @@ public sealed record ObjectVersion(
     public Core.ObjectLock.ObjectLockState Lock { get; init; } = Core.ObjectLock.ObjectLockState.None;
     /// <summary>The version's tags (empty in listings, which do not read them).</summary>
     public TagSet Tags { get; init; } = TagSet.Empty;
+
+    /// <summary>Set in listings: the canonical id of the account that owns the version, when it is not the bucket owner (from versions.acl).</summary>
+    public string? OwnerId { get; init; }
 }
 
 /// <summary>A verified x-amz-checksum-* value kept with the object: algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256) and base64 value.</summary>

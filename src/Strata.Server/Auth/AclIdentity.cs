@@ -30,6 +30,9 @@ internal sealed class AclIdentity(Credentials credentials, Func<BucketName, Acco
     /// <summary>Whether a grant's canonical id names an account of this server (S3: InvalidArgument "Invalid id" otherwise).</summary>
     public bool IsKnownId(string canonicalId) => credentials.FindByCanonicalId(canonicalId) is not null;
 
+    /// <summary>The account a canonical id names, or null.</summary>
+    public Account? Account(string canonicalId) => credentials.FindByCanonicalId(canonicalId);
+
     /// <summary>The DisplayName S3 returns beside a canonical id; null for an id it cannot name.</summary>
     public string? DisplayName(string canonicalId) => credentials.FindByCanonicalId(canonicalId)?.DisplayName;
 }

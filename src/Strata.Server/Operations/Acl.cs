@@ -30,6 +30,7 @@ internal static class Acl
             var versionId = RequestedVersion(ctx);
             var (version, stored) = ctx.Engine.GetObjectAcl(bucket, key, versionId);
             GetObject.Check(version, versionId); // NoSuchKey, NoSuchVersion; 405 for a marker
+            if (!enforced) ctx.Authorizer.CheckObjectOwner(ctx.Principal, bucket, stored, AclPermission.ReadAcp, aclsEnabled: true);
             acl = AclHeaders.ObjectAcl(stored, ctx.Authorizer.Identity.BucketOwnerId(bucket));
         }
         if (enforced) acl = AccessControlList.Private(ctx.Authorizer.Identity.BucketOwnerId(bucket));
@@ -71,6 +72,7 @@ internal static class Acl
         await ctx.Engine.PutObjectAclAsync(bucket, key, RequestedVersion(ctx), (version, stored) =>
         {
             CheckTarget(ctx, version, stored);
+            ctx.Authorizer.CheckObjectOwner(ctx.Principal, bucket, stored, AclPermission.WriteAcp, aclsEnabled: true);
             // The object keeps its owner: a new ACL changes the grants, not who owns it.
             var acl = Owned(resolved, AclHeaders.ObjectAcl(stored, bucketOwner).OwnerId, ownerInBody);
             return acl.IsPrivate && acl.OwnerId == bucketOwner ? null : StoredAcl.Serialize(acl);

@@ -96,12 +96,13 @@ internal static class CopyObject
     {
         source = CopySource.Parse(ctx.Request.Header("x-amz-copy-source")!);
         ctx.Require(source.VersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", source.Bucket, source.Key, source.VersionId);
-        var (sourceBucket, found) = ctx.Engine.FindVersion(source.Bucket, source.Key, source.VersionId);
+        var (sourceBucket, found, sourceAcl) = ctx.Engine.FindVersionWithAcl(source.Bucket, source.Key, source.VersionId);
         if (found is { IsDeleteMarker: true } && source.VersionId is not null)
         {
             S3Fail.With(StrataError.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
         }
         if (found is null || found.IsDeleteMarker) throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
+        ctx.Authorizer.CheckObjectOwner(ctx.Principal, source.Bucket, sourceAcl, Core.Acls.AclPermission.Read);
         if (HttpValues.ReadPreconditions(ctx.Request, "x-amz-copy-source-").EvaluateForCopySource(found.ETag, found.LastModified) != PreconditionOutcome.Proceed)
         {
             S3Fail.With(StrataError.PreconditionFailed);

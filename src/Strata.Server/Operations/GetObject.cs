@@ -26,8 +26,9 @@ internal static class GetObject
         // the read then happens after the write, which is what strong consistency allows.
         for (var attempt = 0; ; attempt++)
         {
-            var (bucket, version) = ctx.Engine.FindVersion(bucketName, key, versionId);
+            var (bucket, version, acl) = ctx.Engine.FindVersionWithAcl(bucketName, key, versionId);
             var found = Check(version, versionId);
+            ctx.Authorizer.CheckObjectOwner(ctx.Principal, bucketName, acl, Core.Acls.AclPermission.Read);
             var preconditions = HttpValues.ReadPreconditions(ctx.Request);
             switch (preconditions.Evaluate(found.ETag, found.LastModified))
             {

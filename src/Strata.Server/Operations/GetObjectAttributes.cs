@@ -26,8 +26,9 @@ internal static class GetObjectAttributes
         var maxParts = HttpValues.MaxKeys(ctx.Request.Header("x-amz-max-parts"), "max-parts");
         var marker = PartNumberMarker(ctx.Request.Header("x-amz-part-number-marker"));
 
-        var (bucket, version) = ctx.Engine.FindVersion(bucketName, key, versionId);
+        var (bucket, version, acl) = ctx.Engine.FindVersionWithAcl(bucketName, key, versionId);
         var found = GetObject.Check(version, versionId);
+        ctx.Authorizer.CheckObjectOwner(ctx.Principal, bucketName, acl, Core.Acls.AclPermission.Read);
         // Read before the answer starts: a version removed since it was looked up has no parts left to list.
         var parts = wanted.Contains("ObjectParts") && found.PartsCount > 0 ? ctx.Engine.ObjectParts(found) : null;
 

@@ -44,6 +44,7 @@ internal static class ListObjectVersions
         if (delimiter is not null) await xml.ElementAsync("Delimiter", ListObjects.Encode(delimiter, url));
         await xml.ElementAsync("IsTruncated", page.IsTruncated ? "true" : "false");
         if (url) await xml.ElementAsync("EncodingType", "url");
+        var owners = new ListingOwners(ctx);
         foreach (var entry in page.Entries)
         {
             await xml.WriteStartElementAsync(null, entry.IsDeleteMarker ? "DeleteMarker" : "Version", null);
@@ -57,7 +58,7 @@ internal static class ListObjectVersions
                 await xml.ElementAsync("Size", entry.Size.ToString(CultureInfo.InvariantCulture));
                 await xml.ElementAsync("StorageClass", "STANDARD");
             }
-            await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
+            await BucketOperations.WriteOwnerAsync(xml, owners.Of(entry));
             await xml.WriteEndElementAsync();
         }
         await ListObjects.WriteCommonPrefixesAsync(xml, page.CommonPrefixes, url);

@@ -34,7 +34,7 @@ internal static class ListObjects
         await xml.ElementAsync("IsTruncated", page.IsTruncated ? "true" : "false");
         if (page.IsTruncated && page.LastKey is not null) await xml.ElementAsync("NextMarker", Encode(page.LastKey, url));
         if (url) await xml.ElementAsync("EncodingType", "url");
-        await WriteContentsAsync(xml, page, url, owner: ctx.BucketOwner);
+        await WriteContentsAsync(xml, page, url, new ListingOwners(ctx));
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
     }
@@ -67,12 +67,12 @@ internal static class ListObjects
         if (delimiter is not null) await xml.ElementAsync("Delimiter", Encode(delimiter, url));
         await xml.ElementAsync("IsTruncated", page.IsTruncated ? "true" : "false");
         if (url) await xml.ElementAsync("EncodingType", "url");
-        await WriteContentsAsync(xml, page, url, fetchOwner ? ctx.BucketOwner : null);
+        await WriteContentsAsync(xml, page, url, fetchOwner ? new ListingOwners(ctx) : null);
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
     }
 
-    private static async Task WriteContentsAsync(XmlWriter xml, ListPage<ObjectVersion> page, bool url, Auth.Account? owner)
+    private static async Task WriteContentsAsync(XmlWriter xml, ListPage<ObjectVersion> page, bool url, ListingOwners? owners)
     {
         foreach (var entry in page.Entries)
         {
@@ -81,7 +81,7 @@ internal static class ListObjects
             await xml.ElementAsync("LastModified", S3Xml.Timestamp(entry.LastModified));
             await xml.ElementAsync("ETag", entry.ETag);
             await xml.ElementAsync("Size", entry.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (owner is not null) await BucketOperations.WriteOwnerAsync(xml, owner);
+            if (owners is not null) await BucketOperations.WriteOwnerAsync(xml, owners.Of(entry));
             await xml.ElementAsync("StorageClass", "STANDARD");
             await xml.WriteEndElementAsync();
         }

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Xml;
 using Strata.Core;
+using Strata.Core.Acls;
+using Strata.Engine.Multipart;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -30,8 +33,7 @@ internal static class MultipartListings
         await xml.ElementAsync("Bucket", bucket.Value);
         await xml.ElementAsync("Key", key.Value);
         await xml.ElementAsync("UploadId", uploadId);
-        await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner, "Initiator");
-        await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
+        await WriteOwnersAsync(ctx, xml, upload);
         await xml.ElementAsync("StorageClass", "STANDARD");
         await xml.ElementAsync("PartNumberMarker", marker.ToString(CultureInfo.InvariantCulture));
         if (parts.Count > 0) await xml.ElementAsync("NextPartNumberMarker", parts[^1].PartNumber.ToString(CultureInfo.InvariantCulture));
@@ -85,8 +87,7 @@ internal static class MultipartListings
             await xml.WriteStartElementAsync(null, "Upload", null);
             await xml.ElementAsync("Key", ListObjects.Encode(upload.Key.Value, url));
             await xml.ElementAsync("UploadId", upload.UploadId);
-            await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner, "Initiator");
-            await BucketOperations.WriteOwnerAsync(xml, ctx.BucketOwner);
+            await WriteOwnersAsync(ctx, xml, upload);
             await xml.ElementAsync("StorageClass", "STANDARD");
             await xml.ElementAsync("Initiated", S3Xml.Timestamp(upload.Initiated));
             if (upload.ChecksumAlgorithm is not null) await xml.ElementAsync("ChecksumAlgorithm", upload.ChecksumAlgorithm);
@@ -95,5 +96,17 @@ internal static class MultipartListings
         await ListObjects.WriteCommonPrefixesAsync(xml, page.CommonPrefixes, url);
         await xml.WriteEndElementAsync();
         await xml.WriteEndDocumentAsync();
+    }
+
+    /// <summary>
+    /// The upload's Initiator and Owner: its owner's account, the first line of its stored ACL (null: the bucket
+    /// owner's). Strata does not keep the initiator apart, so the Initiator is the owner's account too; they differ
+    /// only for an upload another account starts with bucket-owner-full-control under BucketOwnerPreferred.
+    /// </summary>
+    private static async Task WriteOwnersAsync(S3Context ctx, XmlWriter xml, UploadInfo upload)
+    {
+        var owner = upload.Acl is { } acl && ctx.Authorizer.Identity.Account(StoredAcl.OwnerOf(acl)) is { } account ? account : ctx.BucketOwner;
+        await BucketOperations.WriteOwnerAsync(xml, owner, "Initiator");
+        await BucketOperations.WriteOwnerAsync(xml, owner);
     }
 }
