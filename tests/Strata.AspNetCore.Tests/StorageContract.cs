@@ -85,6 +85,15 @@ public abstract class StorageContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Uploads_racing_for_one_name_all_survive_under_distinct_names()
+    {
+        var names = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Storage.SaveAsync("race/photo.jpg", Text($"upload {i}"))));
+        Assert.Equal(6, names.Distinct().Count());
+        var contents = await Task.WhenAll(names.Select(name => ReadAsync(Storage, name)));
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"upload {i}"), contents);
+    }
+
+    [Fact]
     public async Task With_overwrite_on_a_taken_name_is_replaced()
     {
         await Overwriting.SaveAsync("site.css", Text("body{}"));
