@@ -66,10 +66,12 @@ public sealed class NamedStorages(StrataServer server) : IClassFixture<StrataSer
         var settings = Media("placeholder");
         settings.Remove("Storages:media:Bucket");
         settings["Storages:media:UrlExpiry"] = "30.00:00:00";
+        settings["Storages:media:ChecksumAlgorithm"] = "MD4";
         using var host = Build(settings);
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("Storages:media:Bucket is required for an S3 storage.", error.Message);
         Assert.Contains("Storages:media:UrlExpiry must be more than zero and at most 7 days", error.Message);
+        Assert.Contains("Storages:media:ChecksumAlgorithm 'MD4' is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256.", error.Message);
     }
 
     [Fact]

@@ -73,6 +73,16 @@ public sealed class S3StorageContract(StrataServer server) : StorageContract, IC
     }
 
     [Fact]
+    public async Task Uploads_carry_the_configured_checksum_and_the_server_keeps_it()
+    {
+        using var storage = new S3Storage(Options(overwrite: true, o => o.ChecksumAlgorithm = "sha256"));
+        await storage.SaveAsync("data.bin", Text("checked"));
+        using var s3 = server.CreateClient();
+        var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = "static/data.bin", ChecksumMode = ChecksumMode.ENABLED });
+        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("checked"u8)), head.ChecksumSHA256);
+    }
+
+    [Fact]
     public void Public_urls_use_the_custom_domain_or_the_endpoint_and_are_not_signed()
     {
         using var cdn = new S3Storage(Options(overwrite: true, o => { o.UrlMode = S3UrlMode.Public; o.PublicBaseUrl = "https://cdn.example.com/"; }));

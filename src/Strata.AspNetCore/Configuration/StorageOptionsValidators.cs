@@ -7,6 +7,9 @@ namespace Strata.AspNetCore.Configuration;
 // One validator per configured storage: each checks only its own name, and its messages name the section to fix.
 internal sealed class S3StorageOptionsValidator(string name, string path) : IValidateOptions<S3StorageOptions>
 {
+    // The flexible checksums S3 documents for PutObject.
+    private static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+
     public ValidateOptionsResult Validate(string? optionsName, S3StorageOptions options)
     {
         if (optionsName != name) return ValidateOptionsResult.Skip;
@@ -20,6 +23,8 @@ internal sealed class S3StorageOptionsValidator(string name, string path) : IVal
             failures.Add($"{path}:UrlExpiry must be more than zero and at most 7 days (SigV4's limit for a presigned URL).");
         if (!string.IsNullOrEmpty(options.PublicBaseUrl) && !IsHttpUrl(options.PublicBaseUrl))
             failures.Add($"{path}:PublicBaseUrl '{options.PublicBaseUrl}' is not an http:// or https:// URL.");
+        if (!string.IsNullOrEmpty(options.ChecksumAlgorithm) && !ChecksumAlgorithms.Contains(options.ChecksumAlgorithm.ToUpperInvariant()))
+            failures.Add($"{path}:ChecksumAlgorithm '{options.ChecksumAlgorithm}' is not one of {string.Join(", ", ChecksumAlgorithms)}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -89,6 +89,7 @@ public sealed class S3Storage : IFileStorage, IDisposable
         };
         if (_options.CacheControl is { Length: > 0 } cacheControl) request.Headers.CacheControl = cacheControl;
         if (onlyIfAbsent) request.IfNoneMatch = "*";
+        if (_options.ChecksumAlgorithm is { Length: > 0 } algorithm) request.ChecksumAlgorithm = ChecksumAlgorithm.FindValue(algorithm.ToUpperInvariant());
         await _s3.PutObjectAsync(request, cancellationToken);
     }
 

@@ -39,6 +39,12 @@ public sealed class S3StorageOptions
     /// <summary>The Cache-Control every saved object gets (<c>public, max-age=31536000, immutable</c> for hashed static files).</summary>
     public string? CacheControl { get; set; }
 
+    /// <summary>
+    /// The checksum every upload carries and the server verifies and keeps (<c>CRC32</c>, <c>CRC32C</c>, <c>CRC64NVME</c>,
+    /// <c>SHA1</c>, <c>SHA256</c>); empty leaves AWSSDK.S3's default (a CRC32 where the endpoint supports it).
+    /// </summary>
+    public string? ChecksumAlgorithm { get; set; }
+
     /// <summary>At start, check that the bucket answers with these credentials (HeadBucket) and refuse to start when it does not.</summary>
     public bool VerifyOnStart { get; set; }
 }
