@@ -112,6 +112,18 @@ public abstract class StorageContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Content_is_read_from_the_streams_current_position()
+    {
+        var content = Text("skip:kept");
+        content.Position = 5;
+        await Storage.SaveAsync("part.txt", content);
+        Assert.Equal("kept", await ReadAsync(Storage, "part.txt"));
+        content.Position = 5;
+        var second = await Storage.SaveAsync("part.txt", content);
+        Assert.Equal("kept", await ReadAsync(Storage, second));
+    }
+
+    [Fact]
     public async Task Listing_a_directory_shows_its_folders_and_files_only()
     {
         foreach (var name in new[] { "a.txt", "b.txt", "img/1.png", "img/2.png", "img/deep/3.png", "video/clip.mp4" })
