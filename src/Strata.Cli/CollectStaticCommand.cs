@@ -76,6 +76,10 @@ internal static class CollectStaticCommand
             Console.Error.WriteLine($"strata: cannot tell whether bucket '{to.Bucket}' is versioned (s3:GetBucketVersioning is denied); grant it, or pass --allow-versioned to go on unchecked.");
             return false;
         }
+        catch (AmazonS3Exception e)
+        {
+            throw new Strata.Client.StrataClientException(Strata.Client.S3ErrorExplainer.Explain(e, "s3:GetBucketVersioning", $"arn:aws:s3:::{to.Bucket}", to.Bucket), e);
+        }
         if (status != "Enabled") return true;
         if (allowed)
         {

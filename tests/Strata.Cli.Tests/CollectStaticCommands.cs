@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -182,5 +184,37 @@ public sealed class CollectStaticCommands(StrataServer server) : IClassFixture<S
         Assert.Equal(2, noFolder.ExitCode);
         Assert.StartsWith("strata: --source '", noFolder.Stderr.Trim());
         Assert.DoesNotContain("   at ", noFolder.Stderr);
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_or_an_endpoint_nobody_listens_at_is_told_in_one_plain_line_with_exit_3()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        Write("css/site.css", "body {}");
+
+        var noBucket = await StrataCli.RunAsync(server, "collectstatic", "--source", _wwwroot, "--target", "s3://no-such-static-bucket/");
+        var nobody = await StrataCli.RunAsync(["collectstatic", "--source", _wwwroot, "--target", "s3://static/", "--endpoint-url", $"http://127.0.0.1:{closed}"],
+            new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = StrataServer.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = StrataServer.SecretKey });
+
+        foreach (var result in new[] { noBucket, nobody })
+        {
+            Assert.True(result.ExitCode == 3, result.ToString());
+            Assert.StartsWith("strata: ", result.Stderr);
+            Assert.True(result.Stderr.TrimEnd('\n').Split('\n').Length <= 2, result.ToString());
+            Assert.DoesNotContain("Exception", result.Stderr);
+        }
+        Assert.Contains("no-such-static-bucket", noBucket.Stderr);
+        Assert.Contains("Nothing listens at 127.0.0.1:", nobody.Stderr);
+    }
+
+    [Fact]
+    public async Task Collectstatic_is_in_the_list_of_commands()
+    {
+        var result = await StrataCli.RunAsync([], new Dictionary<string, string>());
+
+        Assert.Matches("(?m)^  collectstatic ", result.Stdout);
     }
 }

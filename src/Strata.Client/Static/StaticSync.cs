@@ -75,7 +75,8 @@ public sealed class StaticSync
         var confirmed = new System.Collections.Concurrent.ConcurrentBag<(StaticFile File, string Key)>();
         await Parallel.ForEachAsync(suspects, InFlight(cancellationToken), async (suspect, token) =>
         {
-            var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.Bucket, Key = suspect.Key }, token);
+            var head = await Explained(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.Bucket, Key = suspect.Key }, token),
+                "s3:GetObject", $"arn:aws:s3:::{_target.Bucket}/{suspect.Key}");
             if (!string.Equals(head.Metadata[Sha256Metadata], suspect.File.Sha256, StringComparison.OrdinalIgnoreCase)) confirmed.Add(suspect);
         });
         unchanged += suspects.Count - confirmed.Count;
@@ -159,13 +160,26 @@ public sealed class StaticSync
         var request = new ListObjectsV2Request { BucketName = _target.Bucket, Prefix = KeyPrefix };
         do
         {
-            var page = await _s3.ListObjectsV2Async(request, cancellationToken);
+            var page = await Explained(() => _s3.ListObjectsV2Async(request, cancellationToken), "s3:ListBucket", $"arn:aws:s3:::{_target.Bucket}");
             foreach (var o in page.S3Objects ?? []) objects[o.Key] = (o.ETag ?? "", o.Size ?? 0);
             request.ContinuationToken = page.NextContinuationToken;
             if (page.IsTruncated != true) break;
         }
         while (request.ContinuationToken is not null);
         return objects;
+    }
+
+    // A refusal that stops the whole run (no such bucket, no permission to list) in plain words with the fix.
+    private async Task<T> Explained<T>(Func<Task<T>> request, string action, string resource)
+    {
+        try
+        {
+            return await request();
+        }
+        catch (AmazonS3Exception e)
+        {
+            throw new StrataClientException(S3ErrorExplainer.Explain(e, action, resource, _target.Bucket), e);
+        }
     }
 
     private ParallelOptions InFlight(CancellationToken cancellationToken) =>
