@@ -93,6 +93,31 @@ public sealed class CollectStaticCommands(StrataServer server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_multipart_object_whose_stored_sha256_matches_is_left_alone_and_one_that_does_not_is_replaced()
+    {
+        var bucket = await SiteAsync();
+        using var s3 = server.CreateClient();
+        async Task MultipartAsync(string key, string content, string sha256)
+        {
+            var start = new InitiateMultipartUploadRequest { BucketName = bucket, Key = key };
+            start.Metadata["x-amz-meta-sha256"] = sha256;
+            var upload = await s3.InitiateMultipartUploadAsync(start);
+            var part = await s3.UploadPartAsync(new() { BucketName = bucket, Key = key, UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) });
+            await s3.CompleteMultipartUploadAsync(new() { BucketName = bucket, Key = key, UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)] });
+        }
+        static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        await MultipartAsync("static/js/app.js", "alert(1);", Sha256("alert(1);"));
+        await MultipartAsync("static/css/site.css", "body { color: navy; }", Sha256("something else"));
+
+        var result = await CollectAsync(bucket);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("uploaded 2, unchanged 1, deleted 0", result.Stdout);
+        Assert.DoesNotContain("app.js", result.Stdout);
+        Assert.Contains("upload static/css/site.css (changed", result.Stdout);
+    }
+
+    [Fact]
     public async Task Clear_deletes_objects_with_no_local_file_and_nothing_outside_the_prefix()
     {
         var bucket = await SiteAsync();

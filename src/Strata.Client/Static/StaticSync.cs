@@ -75,9 +75,8 @@ public sealed class StaticSync
         var confirmed = new System.Collections.Concurrent.ConcurrentBag<(StaticFile File, string Key)>();
         await Parallel.ForEachAsync(suspects, InFlight(cancellationToken), async (suspect, token) =>
         {
-            var head = await Explained(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.Bucket, Key = suspect.Key }, token),
-                "s3:GetObject", $"arn:aws:s3:::{_target.Bucket}/{suspect.Key}");
-            if (!string.Equals(head.Metadata[Sha256Metadata], suspect.File.Sha256, StringComparison.OrdinalIgnoreCase)) confirmed.Add(suspect);
+            var stored = await Explained(() => StoredSha256Async(suspect.Key, token), "s3:GetObject", $"arn:aws:s3:::{_target.Bucket}/{suspect.Key}");
+            if (!string.Equals(stored, suspect.File.Sha256, StringComparison.OrdinalIgnoreCase)) confirmed.Add(suspect);
         });
         unchanged += suspects.Count - confirmed.Count;
         uploads.AddRange(confirmed.Select(c => new StaticChange.Upload(c.Key, c.File, IsNew: false)));
@@ -106,6 +105,20 @@ public sealed class StaticSync
         });
         var failures = uploadFailures.Concat(deleteFailures).OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
         return new StaticSyncReport(plan.Uploads.Count - uploadFailures.Count, plan.Unchanged, plan.Deletes.Count - deleteFailures.Count, failures);
+    }
+
+    // Null when the object has no SHA-256 of ours, or was deleted since the listing: either way, upload.
+    private async Task<string?> StoredSha256Async(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.Bucket, Key = key }, cancellationToken);
+            return head.Metadata[Sha256Metadata];
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     private async Task<string?> UploadAsync(StaticChange.Upload upload, CancellationToken cancellationToken)
