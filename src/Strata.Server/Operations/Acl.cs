@@ -3,6 +3,7 @@ using Strata.Core;
 using Strata.Core.Acls;
 using Strata.Engine.Buckets;
 using Strata.Server.Auth;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -98,14 +99,8 @@ internal static class Acl
     /// <summary>The body, read whole (an ACL is small): more than the reader's cap is MalformedACLError before any parsing.</summary>
     private static async Task<string> ReadBodyAsync(S3Context ctx)
     {
-        var buffer = new byte[AccessControlPolicyReader.MaxBytes + 1];
-        var length = 0;
-        int read;
-        while ((read = await ctx.Caller.Payload.ReadAsync(buffer.AsMemory(length), ctx.Aborted)) > 0)
-        {
-            length += read;
-            if (length > AccessControlPolicyReader.MaxBytes) S3Fail.With(StrataError.MalformedACLError, "The ACL document is too large.");
-        }
+        var (buffer, length) = await SmallBody.ReadAsync(ctx.Caller.Payload, AccessControlPolicyReader.MaxBytes, StrataError.MalformedACLError,
+            "The ACL document is too large.", ctx.Aborted);
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Engine.Buckets;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -24,7 +25,7 @@ internal static class BucketCors
         var bucket = ctx.S3.RequireBucket();
         var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
         if (ctx.Caller.PayloadLength > CorsConfigurationReader.MaxBytes) S3Fail.With(StrataError.MalformedXML, TooLarge);
-        var (body, length) = await ReadBodyAsync(ctx.Caller.Payload, ctx.Aborted); // read to its end: signature and checksum verified
+        var (body, length) = await SmallBody.ReadAsync(ctx.Caller.Payload, CorsConfigurationReader.MaxBytes, StrataError.MalformedXML, TooLarge, ctx.Aborted); // read to its end: signature and checksum verified
         // S3: PutBucketCors needs an integrity check of its body, Content-MD5 or an x-amz-checksum-* value.
         if (expectedMd5 is null && ctx.Caller.Checksum() is null)
         {
@@ -54,17 +55,4 @@ internal static class BucketCors
     }
 
     private const string TooLarge = "The CORS configuration must be at most 64 KB.";
-
-    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(Stream payload, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[CorsConfigurationReader.MaxBytes + 1];
-        var length = 0;
-        int read;
-        while ((read = await payload.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-            if (length > CorsConfigurationReader.MaxBytes) S3Fail.With(StrataError.MalformedXML, TooLarge);
-        }
-        return (buffer, length);
-    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Engine.Buckets;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -27,7 +28,7 @@ internal static class BucketLifecycle
         var bucket = ctx.S3.RequireBucket();
         var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
         if (ctx.Caller.PayloadLength > LifecycleConfigurationReader.MaxBytes) S3Fail.With(StrataError.MalformedXML, TooLarge);
-        var (body, length) = await ReadBodyAsync(ctx.Caller.Payload, ctx.Aborted); // read to its end: signature and checksum verified
+        var (body, length) = await SmallBody.ReadAsync(ctx.Caller.Payload, LifecycleConfigurationReader.MaxBytes, StrataError.MalformedXML, TooLarge, ctx.Aborted); // read to its end: signature and checksum verified
         // S3: PutBucketLifecycleConfiguration needs an integrity check of its body, Content-MD5 or an x-amz-checksum-* value.
         if (expectedMd5 is null && ctx.Caller.Checksum() is null)
         {
@@ -58,18 +59,4 @@ internal static class BucketLifecycle
     }
 
     private const string TooLarge = "The lifecycle configuration must be at most 1 MB.";
-
-    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(Stream payload, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[64 * 1024];
-        var length = 0;
-        int read;
-        while ((read = await payload.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-            if (length > LifecycleConfigurationReader.MaxBytes) S3Fail.With(StrataError.MalformedXML, TooLarge);
-            if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-        }
-        return (buffer, length);
-    }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Strata.Core;
 using Strata.Core.ObjectLock;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -34,14 +35,7 @@ internal static class BucketObjectLock
     {
         var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
         if (ctx.Caller.PayloadLength > ObjectLockXml.MaxBytes) S3Fail.With(StrataError.MalformedXML);
-        var buffer = new byte[ObjectLockXml.MaxBytes + 1];
-        var length = 0;
-        int read;
-        while ((read = await ctx.Caller.Payload.ReadAsync(buffer.AsMemory(length), ctx.Aborted)) > 0)
-        {
-            length += read;
-            if (length > ObjectLockXml.MaxBytes) S3Fail.With(StrataError.MalformedXML);
-        }
+        var (buffer, length) = await SmallBody.ReadAsync(ctx.Caller.Payload, ObjectLockXml.MaxBytes, StrataError.MalformedXML, null, ctx.Aborted);
         if (expectedMd5 is null && ctx.Caller.Checksum() is null)
         {
             S3Fail.With(StrataError.InvalidRequest, "Missing required header for this request: Content-MD5");

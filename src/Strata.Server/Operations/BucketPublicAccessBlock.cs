@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Engine.Buckets;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -27,7 +28,7 @@ internal static class BucketPublicAccessBlock
         var bucket = ctx.S3.RequireBucket();
         var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
         if (ctx.Caller.PayloadLength > PublicAccessBlockXml.MaxBytes) S3Fail.With(StrataError.MalformedXML);
-        var (body, length) = await ReadBodyAsync(ctx.Caller.Payload, ctx.Aborted); // to its end: signature and checksum verified
+        var (body, length) = await SmallBody.ReadAsync(ctx.Caller.Payload, PublicAccessBlockXml.MaxBytes, StrataError.MalformedXML, null, ctx.Aborted); // to its end: signature and checksum verified
         // S3: PutPublicAccessBlock needs an integrity check of its body, Content-MD5 or an x-amz-checksum-* value.
         if (expectedMd5 is null && ctx.Caller.Checksum() is null)
         {
@@ -57,18 +58,5 @@ internal static class BucketPublicAccessBlock
         await ctx.Engine.DeleteBucketConfigAsync(bucket, BucketConfigKind.PublicAccessBlock);
         ctx.Authorizer.PublicAccess.Forget(bucket);
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
-
-    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(Stream payload, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[PublicAccessBlockXml.MaxBytes + 1];
-        var length = 0;
-        int read;
-        while ((read = await payload.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-            if (length > PublicAccessBlockXml.MaxBytes) S3Fail.With(StrataError.MalformedXML);
-        }
-        return (buffer, length);
     }
 }
