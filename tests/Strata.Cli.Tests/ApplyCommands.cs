@@ -1,0 +1,82 @@
+using Amazon.S3.Model;
+
+namespace Strata.Cli.Tests;
+
+/// <summary>`strata apply strata.json`: the buckets of the recipe set up through the published binary, idempotently (issue #16).</summary>
+public sealed class ApplyCommands(StrataServer server) : IClassFixture<StrataServer>, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("strata-apply-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string WriteSetup(string media, string statics)
+    {
+        var path = Path.Combine(_directory, "strata.json");
+        File.WriteAllText(path, $$"""
+            {
+              "buckets": [
+                { "name": "{{media}}", "role": "media", "noncurrentVersionExpirationDays": 30 },
+                { "name": "{{statics}}", "role": "static" }
+              ]
+            }
+            """);
+        return path;
+    }
+
+    [Fact]
+    public async Task Apply_sets_up_the_buckets_and_a_second_apply_changes_nothing()
+    {
+        var media = StrataServer.UniqueBucketName("media");
+        var statics = StrataServer.UniqueBucketName("static");
+        var config = WriteSetup(media, statics);
+
+        var first = await StrataCli.RunAsync(server, "apply", config);
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains($"{media}: create bucket", first.Stdout);
+        Assert.Contains($"{media}: versioning Enabled", first.Stdout);
+        Assert.Contains("Applied", first.Stdout);
+        using var s3 = server.CreateClient();
+        Assert.Equal(VersionStatus.Enabled, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = media })).VersioningConfig.Status);
+        Assert.True((await s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = media })).PublicAccessBlockConfiguration.BlockPublicPolicy);
+        Assert.True((await s3.GetBucketPolicyStatusAsync(new GetBucketPolicyStatusRequest { BucketName = statics })).PolicyStatus.IsPublic);
+        Assert.NotEqual(VersionStatus.Enabled, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = statics })).VersioningConfig.Status);
+
+        var second = await StrataCli.RunAsync(server, "apply", config);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("No changes", second.Stdout);
+        var dryRun = await StrataCli.RunAsync(server, "apply", config, "--dry-run");
+        Assert.Contains("No changes", dryRun.Stdout);
+
+        var doctor = await StrataCli.RunAsync(server, "doctor", "--config", config);
+        Assert.True(doctor.ExitCode == 0, doctor.ToString());
+    }
+
+    [Fact]
+    public async Task A_dry_run_prints_the_plan_and_changes_nothing()
+    {
+        var media = StrataServer.UniqueBucketName("media");
+        var config = WriteSetup(media, StrataServer.UniqueBucketName("static"));
+
+        var result = await StrataCli.RunAsync(server, "apply", config, "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"{media}: create bucket", result.Stdout);
+        Assert.Contains("Dry run: nothing changed.", result.Stdout);
+        using var s3 = server.CreateClient();
+        var buckets = await s3.ListBucketsAsync();
+        Assert.DoesNotContain(buckets.Buckets ?? [], b => b.BucketName == media);
+    }
+
+    [Fact]
+    public async Task Apply_says_plainly_that_versioning_cannot_be_turned_off()
+    {
+        var statics = await server.CreateBucketAsync(versioning: true, stem: "static");
+        var config = WriteSetup(StrataServer.UniqueBucketName("media"), statics);
+
+        var result = await StrataCli.RunAsync(server, "apply", config);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"Cannot: {statics}: versioning is Enabled and cannot be turned off", result.Stdout);
+    }
+}
