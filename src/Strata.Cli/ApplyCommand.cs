@@ -26,11 +26,15 @@ internal static class ApplyCommand
         {
             var setup = SetupFile.Load(parse.GetValue(file)!);
             var codes = parse.GetValue(mfa) is { } text ? RecoveryOptions.ParseMfa(text) : null;
-            using var s3 = connection.CreateClient(parse);
-            var plan = await new SetupPlanner(s3, codes).PlanAsync(setup, cancellationToken);
+            var options = connection.Resolve(parse);
+            using var s3 = Strata.Client.Connection.S3Connection.Create(options);
+            var buckets = await new SetupPlanner(s3, codes).PlanAsync(setup, cancellationToken);
+            var changes = buckets.Changes.ToList();
+            var blocked = buckets.Blocked.ToList();
+            using var admin = await Admin.AppUserPlanner.PlanAsync(setup, connection, options, changes, blocked, cancellationToken);
+            var plan = new SetupPlan(changes, blocked);
             var o = Console.Out;
-            if (setup.AppUser is { } user) o.WriteLine($"Note: the app user \"{user.Name}\" is not created by apply yet; see README (strata admin user add, policy attach).");
-            foreach (var blocked in plan.Blocked) o.WriteLine($"Cannot: {blocked}");
+            foreach (var reason in plan.Blocked) o.WriteLine($"Cannot: {reason}");
             if (plan.Changes.Count == 0)
             {
                 o.WriteLine("No changes: the buckets match the file.");
@@ -51,6 +55,10 @@ internal static class ApplyCommand
                 o.WriteLine($"  done  {change.Bucket}: {change.Description}");
             }
             o.WriteLine($"Applied {Formats.Count(plan.Changes.Count, "change")}.");
+            if (setup.AppUser is { } user && plan.Changes.Any(c => c.Bucket == $"user {user.Name}"))
+            {
+                o.WriteLine($"The application's key: strata admin key create {user.Name} (the secret is shown once).");
+            }
             return plan.Blocked.Count == 0 ? CommandErrors.Ok : CommandErrors.SomeFailed;
         }, connection));
         return command;

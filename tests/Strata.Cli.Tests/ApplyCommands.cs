@@ -9,15 +9,16 @@ public sealed class ApplyCommands(StrataServer server) : IClassFixture<StrataSer
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private string WriteSetup(string media, string statics)
+    private string WriteSetup(string media, string statics, string? appUser = null)
     {
+        var user = appUser is null ? "" : $$""", "appUser": { "name": "{{appUser}}" }""";
         var path = Path.Combine(_directory, "strata.json");
         File.WriteAllText(path, $$"""
             {
               "buckets": [
                 { "name": "{{media}}", "role": "media", "noncurrentVersionExpirationDays": 30 },
                 { "name": "{{statics}}", "role": "static" }
-              ]
+              ]{{user}}
             }
             """);
         return path;
@@ -28,13 +29,15 @@ public sealed class ApplyCommands(StrataServer server) : IClassFixture<StrataSer
     {
         var media = StrataServer.UniqueBucketName("media");
         var statics = StrataServer.UniqueBucketName("static");
-        var config = WriteSetup(media, statics);
+        var appUser = "app-" + Guid.NewGuid().ToString("N")[..8];
+        var config = WriteSetup(media, statics, appUser);
 
         var first = await StrataCli.RunAsync(server, "apply", config);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains($"{media}: create bucket", first.Stdout);
         Assert.Contains($"{media}: versioning Enabled", first.Stdout);
+        Assert.Contains($"user {appUser}: create the application's user", first.Stdout);
         Assert.Contains("Applied", first.Stdout);
         using var s3 = server.CreateClient();
         Assert.Equal(VersionStatus.Enabled, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = media })).VersioningConfig.Status);
@@ -48,8 +51,23 @@ public sealed class ApplyCommands(StrataServer server) : IClassFixture<StrataSer
         var dryRun = await StrataCli.RunAsync(server, "apply", config, "--dry-run");
         Assert.Contains("No changes", dryRun.Stdout);
 
-        var doctor = await StrataCli.RunAsync(server, "doctor", "--config", config);
+        var key = await StrataCli.RunAsync(["admin", "key", "create", appUser, "--json", "--endpoint-url", server.Endpoint.ToString()], new Dictionary<string, string>
+        {
+            ["STRATA_ROOT_ACCESS_KEY"] = StrataServer.AccessKey,
+            ["STRATA_ROOT_SECRET_KEY"] = StrataServer.SecretKey,
+        });
+        Assert.True(key.ExitCode == 0, key.ToString());
+        using var keyJson = System.Text.Json.JsonDocument.Parse(key.Stdout);
+        var doctor = await StrataCli.RunAsync(["doctor", "--config", config, "--endpoint-url", server.Endpoint.ToString(),
+            "--app-access-key", keyJson.RootElement.GetProperty("accessKeyId").GetString()!], new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = StrataServer.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = StrataServer.SecretKey,
+            ["STRATA_APP_SECRET_KEY"] = keyJson.RootElement.GetProperty("secretAccessKey").GetString()!,
+        });
         Assert.True(doctor.ExitCode == 0, doctor.ToString());
+        Assert.Matches(@"app key: destroy versions\s+pass\s+refused \(AccessDenied\)", doctor.Stdout);
+        Assert.Matches(@"app key: change versioning\s+pass\s+refused \(AccessDenied\)", doctor.Stdout);
     }
 
     [Fact]
