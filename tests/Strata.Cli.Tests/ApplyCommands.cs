@@ -97,4 +97,33 @@ public sealed class ApplyCommands(StrataServer server) : IClassFixture<StrataSer
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"Cannot: {statics}: versioning is Enabled and cannot be turned off", result.Stdout);
     }
+    [Fact]
+    public async Task Apply_against_an_unreachable_endpoint_exits_3_having_changed_nothing()
+    {
+        var config = WriteSetup("media", "static");
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var result = await StrataCli.RunAsync(["apply", config, "--endpoint-url", $"http://127.0.0.1:{port}"], new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = StrataServer.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = StrataServer.SecretKey,
+        });
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("Nothing listens at 127.0.0.1:", result.Stderr);
+        Assert.Equal("", result.Stdout);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Strata_alone_lists_apply_and_doctor()
+    {
+        var result = await StrataCli.RunAsync([], new Dictionary<string, string>());
+
+        Assert.Matches(@"(?m)^  apply ", result.Stdout);
+        Assert.Matches(@"(?m)^  doctor ", result.Stdout);
+    }
 }
