@@ -67,9 +67,10 @@ internal static class DoctorCommand
         var warned = findings.Count(f => f.Result == FindingResult.Warn);
         var missing = findings.Count(f => f.Result == FindingResult.NotAvailable);
         o.WriteLine();
+        var notAvailable = missing == 0 ? "" : $", {Formats.Count(missing, "check")} not available on this endpoint";
         o.WriteLine(failed == 0
-            ? $"All checks passed ({Formats.Count(warned, "warning")}, {Formats.Count(missing, "check")} not available on this endpoint)."
-            : $"{Formats.Count(failed, "check")} failed, {Formats.Count(warned, "warning")}, {Formats.Count(missing, "check")} not available on this endpoint.");
+            ? $"All checks passed ({Formats.Count(warned, "warning")}{notAvailable})."
+            : $"{Formats.Count(failed, "check")} failed, {Formats.Count(warned, "warning")}{notAvailable}.");
     }
 
     private static string Result(FindingResult result) => result switch

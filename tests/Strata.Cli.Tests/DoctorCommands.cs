@@ -154,12 +154,16 @@ public sealed class DoctorCommands(StrataServer server) : IClassFixture<StrataSe
     public async Task A_wrong_set_up_file_exits_2_naming_the_field()
     {
         var config = Path.Combine(_directory, "typo.json");
-        File.WriteAllText(config, """{ "buckets": [ { "name": "m", "role": "media", "versoning": true } ] }""");
+        File.WriteAllText(config, """{ "buckets": [ { "name": "media-x", "role": "media", "versoning": true } ] }""");
 
         var result = await DoctorAsync(config, app: null);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("unknown field \"versoning\"", result.Stderr);
+        File.WriteAllText(config, """{ "buckets": [ { "name": "Media_Uploads", "role": "media" } ] }""");
+        var badName = await DoctorAsync(config, app: null);
+        Assert.True(badName.ExitCode == 2, badName.ToString());
+        Assert.Contains("bucket \"Media_Uploads\": not a valid bucket name", badName.Stderr);
         var missing = await DoctorAsync(Path.Combine(_directory, "nowhere.json"), app: null);
         Assert.True(missing.ExitCode == 2, missing.ToString());
         Assert.Contains("Cannot read the set-up file", missing.Stderr);

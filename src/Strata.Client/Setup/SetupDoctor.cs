@@ -32,7 +32,7 @@ public sealed class SetupDoctor(IAmazonS3 auditor, IAmazonS3? app)
         }
         catch (AmazonS3Exception e)
         {
-            findings.Add(Unchecked($"{label}: exists", e, "s3:GetBucketVersioning", missingFix: "strata apply strata.json"));
+            findings.Add(Unreadable($"{label}: exists", e));
             return;
         }
         var status = versioning.VersioningConfig?.Status;
@@ -71,7 +71,7 @@ public sealed class SetupDoctor(IAmazonS3 auditor, IAmazonS3? app)
         }
         catch (AmazonS3Exception e)
         {
-            findings.Add(Unchecked($"{label}: exists", e, "s3:GetBucketVersioning", missingFix: "strata apply strata.json"));
+            findings.Add(Unreadable($"{label}: exists", e));
             return;
         }
         var status = versioning.VersioningConfig?.Status;
@@ -214,6 +214,13 @@ public sealed class SetupDoctor(IAmazonS3 auditor, IAmazonS3? app)
         { ErrorCode: "AccessDenied" } => new Finding(check, FindingResult.Warn, $"not checked: the auditing key lacks {action}",
             "run doctor with the bucket owner's key (--profile)"),
         _ => new Finding(check, FindingResult.Warn, $"not checked: the endpoint answered {e.ErrorCode ?? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}"),
+    };
+
+    /// <summary>A bucket that cannot even be read is a failure: nothing about it can be confirmed.</summary>
+    private static Finding Unreadable(string check, AmazonS3Exception e) => Unchecked(check, e, "s3:GetBucketVersioning", missingFix: "strata apply strata.json") switch
+    {
+        { Result: FindingResult.Warn } notChecked => notChecked with { Result = FindingResult.Fail },
+        var finding => finding,
     };
 
     internal static bool IsNotImplemented(AmazonS3Exception e) =>

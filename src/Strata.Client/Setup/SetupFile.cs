@@ -110,6 +110,9 @@ public sealed record SetupFile(IReadOnlyList<BucketSetup> Buckets, AppUserSetup?
         Require(e.ValueKind == JsonValueKind.Object, "each bucket is an object with \"name\" and \"role\".");
         var name = String(e, "name", "a bucket") ?? throw new FormatException("a bucket has no \"name\".");
         var where = $"bucket \"{name}\"";
+        // S3's naming rules: 3-63 characters, lowercase letters, digits, dots and hyphens, a letter or digit at each end.
+        Require(System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+            $"{where}: not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit).");
         CheckNames(e, where, "name", "role", "versioning", "mfaDelete", "objectLock", "noncurrentVersionExpirationDays", "blockPublicAccess", "publicRead");
         var role = String(e, "role", where) switch
         {
