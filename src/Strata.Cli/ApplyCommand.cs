@@ -37,7 +37,7 @@ internal static class ApplyCommand
             foreach (var reason in plan.Blocked) o.WriteLine($"Cannot: {reason}");
             if (plan.Changes.Count == 0)
             {
-                o.WriteLine("No changes: the buckets match the file.");
+                o.WriteLine(plan.Blocked.Count == 0 ? "No changes: the buckets match the file." : "No changes to make; the above remains to be done by hand.");
                 return plan.Blocked.Count == 0 ? CommandErrors.Ok : CommandErrors.SomeFailed;
             }
             o.WriteLine($"Plan: {Formats.Count(plan.Changes.Count, "change")}");

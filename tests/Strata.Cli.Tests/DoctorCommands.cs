@@ -168,4 +168,15 @@ public sealed class DoctorCommands(StrataServer server) : IClassFixture<StrataSe
         Assert.True(missing.ExitCode == 2, missing.ToString());
         Assert.Contains("Cannot read the set-up file", missing.Stderr);
     }
+    [Fact]
+    public async Task An_application_key_the_server_does_not_know_fails_the_probes()
+    {
+        using var s3 = server.CreateClient();
+        var media = await server.CreateBucketAsync(versioning: true, stem: "media");
+
+        var result = await DoctorAsync(WriteSetup(media, StrataServer.UniqueBucketName("static")), ("NOSUCHKEY0000000000", "not-a-secret"));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Matches(@"app key: destroy versions\s+FAIL\s+the key was not accepted \(InvalidAccessKeyId\)", result.Stdout);
+    }
 }

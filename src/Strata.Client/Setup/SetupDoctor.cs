@@ -211,6 +211,8 @@ public sealed class SetupDoctor(IAmazonS3 auditor, IAmazonS3? app)
     {
         { ErrorCode: "NoSuchBucket" } => new Finding(check, FindingResult.Fail, "the bucket does not exist", missingFix),
         _ when IsNotImplemented(e) => new Finding(check, FindingResult.NotAvailable, "the endpoint does not implement this check (501)"),
+        { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" } => new Finding(check, FindingResult.Fail, $"the key was not accepted ({e.ErrorCode})",
+            "check the access key id and its secret"),
         { ErrorCode: "AccessDenied" } => new Finding(check, FindingResult.Warn, $"not checked: the auditing key lacks {action}",
             "run doctor with the bucket owner's key (--profile)"),
         _ => new Finding(check, FindingResult.Warn, $"not checked: the endpoint answered {e.ErrorCode ?? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}"),
