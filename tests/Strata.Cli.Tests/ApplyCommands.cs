@@ -126,4 +126,17 @@ public sealed class ApplyCommands(StrataServer server) : IClassFixture<StrataSer
         Assert.Matches(@"(?m)^  apply ", result.Stdout);
         Assert.Matches(@"(?m)^  doctor ", result.Stdout);
     }
+    [Fact]
+    public async Task The_sample_file_in_samples_Gallery_plans_the_media_static_pair_and_its_user()
+    {
+        var sample = Path.Combine(FiguresFile.RepositoryRoot(), "samples", "Gallery", "strata.json");
+
+        var result = await StrataCli.RunAsync(server, "apply", sample, "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("gallery-media: versioning Enabled", result.Stdout);
+        Assert.Contains("gallery-static: bucket policy: anyone may read objects", result.Stdout);
+        Assert.Contains("user gallery-app: policy strata-media-access", result.Stdout);
+        Assert.Contains("Dry run: nothing changed.", result.Stdout);
+    }
 }
