@@ -179,4 +179,26 @@ public sealed class DoctorCommands(StrataServer server) : IClassFixture<StrataSe
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Matches(@"app key: destroy versions\s+FAIL\s+the key was not accepted \(InvalidAccessKeyId\)", result.Stdout);
     }
+    [Fact]
+    public async Task An_app_key_allowed_to_change_versioning_fails_and_the_probe_leaves_versioning_as_it_was()
+    {
+        using var s3 = server.CreateClient();
+        var media = await server.CreateBucketAsync(versioning: true, stem: "media");
+        var policy = $$"""
+            {
+              "Version": "2012-10-17",
+              "Statement": [ { "Effect": "Allow", "Action": ["s3:PutObject", "s3:PutBucketVersioning"], "Resource": ["arn:aws:s3:::{{media}}", "arn:aws:s3:::{{media}}/*"] } ]
+            }
+            """;
+        var app = await server.CreateUserAsync("loose-" + Guid.NewGuid().ToString("N")[..8], policy);
+
+        var result = await DoctorAsync(WriteSetup(media, StrataServer.UniqueBucketName("static")), app);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Matches(@"app key: change versioning\s+FAIL\s+ALLOWED: it could suspend versioning", result.Stdout);
+        Assert.Matches(@"app key: destroy versions\s+pass", result.Stdout);
+        var versioning = await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = media });
+        Assert.Equal(VersionStatus.Enabled, versioning.VersioningConfig.Status);
+        Assert.NotEqual(true, versioning.VersioningConfig.EnableMfaDelete);
+    }
 }
