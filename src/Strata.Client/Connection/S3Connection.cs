@@ -26,6 +26,9 @@ public sealed record S3ConnectionOptions
 
     /// <summary>A PEM file of CA certificates to trust for HTTPS (as awscli's --ca-bundle), e.g. the one `strata serve --tls` generates.</summary>
     public string? CaBundle { get; init; }
+
+    /// <summary>Keys to sign with instead of the profile or the default chain, e.g. an application's key that `strata doctor` probes.</summary>
+    public AWSCredentials? Credentials { get; init; }
 }
 
 /// <summary>Creates AWSSDK.S3 clients from <see cref="S3ConnectionOptions"/>.</summary>
@@ -39,8 +42,8 @@ public static class S3Connection
     public static AmazonS3Client Create(S3ConnectionOptions options)
     {
         CredentialProfile? profile = null;
-        AWSCredentials? credentials = null;
-        if (options.Profile is { Length: > 0 } name)
+        AWSCredentials? credentials = options.Credentials;
+        if (credentials is null && options.Profile is { Length: > 0 } name)
         {
             var chain = new CredentialProfileStoreChain();
             if (!chain.TryGetProfile(name, out profile) || !chain.TryGetAWSCredentials(name, out credentials)) throw MissingProfile(name);
