@@ -10,10 +10,14 @@ namespace Strata.Cli.Tests;
 /// </summary>
 public sealed class ErrorMessages(StrataServer plain, StrataTlsServer tls) : IClassFixture<StrataServer>, IClassFixture<StrataTlsServer>
 {
+    private static readonly string EmptyFolder = Directory.CreateTempSubdirectory("strata-empty-static-").FullName;
+
+    private static readonly string Sample = Path.Combine(FiguresFile.RepositoryRoot(), "samples", "Gallery", "strata.json");
+
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var command in new[] { "versions", "diff", "undelete", "restore", "admin", "bench" })
+        foreach (var command in new[] { "versions", "diff", "undelete", "restore", "admin", "bench", "collectstatic", "apply", "doctor" })
         {
             foreach (var problem in new[] { "no-scheme", "refused", "untrusted-ca", "name-mismatch", "https-to-plain", "http-to-tls" }) data.Add(command, problem);
         }
@@ -43,6 +47,9 @@ public sealed class ErrorMessages(StrataServer plain, StrataTlsServer tls) : ICl
             "restore" => ["restore", "s3://photos/", "--at", "-1h"],
             "admin" => ["admin", "user", "list"],
             "bench" => ["bench", "--workload", "put", "--duration", "1s"],
+            "collectstatic" => ["collectstatic", "--source", EmptyFolder, "--target", "s3://static/"],
+            "apply" => ["apply", Sample],
+            "doctor" => ["doctor", "--config", Sample],
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
         args = [.. args, "--endpoint-url", expected.Endpoint, .. expected.CaBundle is { } ca ? new[] { "--ca-bundle", ca } : []];
@@ -118,7 +125,7 @@ public sealed class ErrorMessages(StrataServer plain, StrataTlsServer tls) : ICl
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Commands:", result.Stdout);
-        foreach (var command in new[] { "serve", "bench", "admin", "versions", "diff", "undelete", "restore" }) Assert.Matches($@"(?m)^  {command} ", result.Stdout);
+        foreach (var command in new[] { "serve", "bench", "admin", "versions", "diff", "undelete", "restore", "collectstatic", "apply", "doctor" }) Assert.Matches($@"(?m)^  {command} ", result.Stdout);
         Assert.DoesNotContain("Required command was not provided", result.Stdout + result.Stderr);
         AssertPlain(result);
     }
