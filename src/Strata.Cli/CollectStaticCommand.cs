@@ -8,7 +8,7 @@ using Strata.Client.Static;
 namespace Strata.Cli;
 
 /// <summary>
-/// `strata collectstatic --source wwwroot --target s3://static/ [--clear] [--dry-run] [--allow-versioned]`:
+/// `strata collectstatic --source wwwroot (--target s3://static/ | --storage static [--settings appsettings.json]) [--manifest] [--clear] [--dry-run] [--allow-versioned]`:
 /// Django's collectstatic for a folder of static files, uploading only what changed (see <see cref="StaticSync"/>).
 /// Exit 0 done, 1 refused on a versioned bucket or some keys failed (each listed), 2 wrong arguments, 3 nothing done.
 /// </summary>
@@ -18,6 +18,9 @@ internal static class CollectStaticCommand
     {
         var source = new Option<string>("--source") { Description = "Folder of static files to upload", DefaultValueFactory = _ => "wwwroot" };
         var target = new Option<string?>("--target") { Description = "Where they go: s3://bucket/prefix (a prefix is a folder: s3://static/v1 puts css/a.css at v1/css/a.css)" };
+        var storage = new Option<string?>("--storage") { Description = "Instead of --target: the named storage (e.g. static) of the app's settings, Storages:NAME's Bucket, KeyPrefix, Endpoint and Region" };
+        var settings = new Option<string>("--settings") { Description = "The app's settings file that --storage reads", DefaultValueFactory = _ => "appsettings.json" };
+        var manifest = new Option<bool>("--manifest") { Description = "Also upload content-hashed copies (css/site.<md5>.css) and Django's staticfiles.json manifest, for StaticUrls with UseManifest" };
         var clear = new Option<bool>("--clear") { Description = "Also delete objects under the prefix that have no file in the source folder" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be uploaded and deleted, and change nothing" };
         var allowVersioned = new Option<bool>("--allow-versioned") { Description = "Go on when the bucket is versioned (replaced and deleted files then stay as noncurrent versions)" };
@@ -25,22 +28,26 @@ internal static class CollectStaticCommand
         var connection = new EndpointOptions();
         var command = new Command("collectstatic", "Upload a folder of static files (CSS, JS, images) to a bucket, only those whose content changed.")
         {
-            source, target, clear, dryRun, allowVersioned, concurrency,
+            source, target, storage, settings, manifest, clear, dryRun, allowVersioned, concurrency,
         };
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var folder = parse.GetValue(source)!;
             if (!Directory.Exists(folder)) throw new FormatException($"--source '{folder}' is not a folder: run from the project folder or pass --source PATH.");
-            var to = S3Uri.Parse(parse.GetValue(target) ?? throw new FormatException("Give --target s3://bucket/prefix: where the static files go."));
             var inFlight = parse.GetValue(concurrency);
             if (inFlight is < 1 or > 256) throw new FormatException("--concurrency takes a number from 1 to 256.");
-            using var s3 = connection.CreateClient(parse);
+            var configured = Configured(parse.GetValue(target), parse.GetValue(storage), parse.GetValue(settings)!);
+            var to = configured?.Target ?? S3Uri.Parse(parse.GetValue(target)!);
+            using var s3 = connection.CreateClient(parse, configured);
             var sync = new StaticSync(s3, folder, to, inFlight);
             if (!await VersioningAllowsAsync(sync, to, parse.GetValue(allowVersioned), cancellationToken)) return CommandErrors.SomeFailed;
 
             var progress = new StaticSyncProgress();
-            var plan = await sync.PlanAsync(parse.GetValue(clear), progress, cancellationToken);
+            IReadOnlyList<StaticFile> files = await sync.ReadFilesAsync(progress, cancellationToken);
+            using var hashed = parse.GetValue(manifest) ? new CollectStaticManifest() : null;
+            if (hashed is not null) files = await hashed.AddToAsync(files, cancellationToken);
+            var plan = await sync.PlanAsync(files, parse.GetValue(clear), cancellationToken);
             var where = $"s3://{to.Bucket}/{sync.KeyPrefix}";
             if (parse.GetValue(dryRun))
             {
@@ -59,6 +66,15 @@ internal static class CollectStaticCommand
             return report.Failures.Count > 0 ? CommandErrors.SomeFailed : CommandErrors.Ok;
         }, connection));
         return command;
+    }
+
+    // --target or --storage, never both: the settings file is only read when a storage is named.
+    private static StorageTarget? Configured(string? target, string? storage, string settings)
+    {
+        if (target is not null && storage is not null) throw new FormatException("Give --target or --storage, not both.");
+        if (storage is not null) return StorageTarget.Read(settings, storage);
+        if (target is null) throw new FormatException("Give --target s3://bucket/prefix or --storage NAME (read from appsettings.json): where the static files go.");
+        return null;
     }
 
     // The recipe's point: static files are rebuilt from version control, so keeping each replaced copy as a

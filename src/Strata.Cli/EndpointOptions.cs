@@ -62,10 +62,13 @@ internal sealed class EndpointOptions
         command.Options.Add(CaBundleOption);
     }
 
-    public S3ConnectionOptions Resolve(ParseResult parse)
+    /// <param name="parse">The command line.</param>
+    /// <param name="configured">An endpoint and region from an application's settings (collectstatic --storage): after the command line, before the environment and profile.</param>
+    public S3ConnectionOptions Resolve(ParseResult parse, StorageTarget? configured = null)
     {
         var profile = parse.GetValue(Profile);
         var (url, source) = parse.GetValue(EndpointUrl) is { } given ? (given, "--endpoint-url")
+            : configured?.Endpoint is { } fromSettings ? (fromSettings, "the storage's Endpoint")
             : Env("AWS_ENDPOINT_URL_S3") is { } s3 ? (s3, "AWS_ENDPOINT_URL_S3")
             : Env("AWS_ENDPOINT_URL") is { } any ? (any, "AWS_ENDPOINT_URL")
             : S3Connection.ProfileEndpointUrl(profile) is { } fromProfile ? (fromProfile, "the profile's endpoint_url")
@@ -76,12 +79,12 @@ internal sealed class EndpointOptions
         {
             EndpointUrl = Endpoint?.ToString(),
             Profile = profile,
-            Region = parse.GetValue(Region),
+            Region = parse.GetValue(Region) ?? configured?.Region,
             CaBundle = CaBundle,
         };
     }
 
-    public AmazonS3Client CreateClient(ParseResult parse) => S3Connection.Create(Resolve(parse));
+    public AmazonS3Client CreateClient(ParseResult parse, StorageTarget? configured = null) => S3Connection.Create(Resolve(parse, configured));
 
     /// <summary>An absolute http:// or https:// URL; anything else is a usage error that says what to add.</summary>
     public static Uri ParseEndpoint(string text, string source)

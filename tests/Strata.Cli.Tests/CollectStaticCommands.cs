@@ -205,7 +205,7 @@ public sealed class CollectStaticCommands(StrataServer server) : IClassFixture<S
         var noFolder = await StrataCli.RunAsync(server, "collectstatic", "--source", Path.Combine(_wwwroot, "missing"), "--target", "s3://static/");
 
         Assert.Equal(2, noTarget.ExitCode);
-        Assert.Equal("strata: Give --target s3://bucket/prefix: where the static files go.", noTarget.Stderr.Trim());
+        Assert.Equal("strata: Give --target s3://bucket/prefix or --storage NAME (read from appsettings.json): where the static files go.", noTarget.Stderr.Trim());
         Assert.Equal(2, noFolder.ExitCode);
         Assert.StartsWith("strata: --source '", noFolder.Stderr.Trim());
         Assert.DoesNotContain("   at ", noFolder.Stderr);

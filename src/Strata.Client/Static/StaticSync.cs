@@ -49,16 +49,28 @@ public sealed class StaticSync
     }
 
     /// <summary>Hashes the local files, lists the prefix and decides what to upload and (with <paramref name="clear"/>) delete.</summary>
-    public async Task<StaticSyncPlan> PlanAsync(bool clear, StaticSyncProgress progress, CancellationToken cancellationToken)
+    public async Task<StaticSyncPlan> PlanAsync(bool clear, StaticSyncProgress progress, CancellationToken cancellationToken) =>
+        await PlanAsync(await ReadFilesAsync(progress, cancellationToken), clear, cancellationToken);
+
+    /// <summary>Reads and hashes the source folder's files, in ordinal order of their relative paths.</summary>
+    public async Task<List<StaticFile>> ReadFilesAsync(StaticSyncProgress progress, CancellationToken cancellationToken)
     {
-        var remote = await ListAsync(cancellationToken);
         var files = new List<StaticFile>();
         foreach (var relative in StaticFile.Enumerate(_source))
         {
             files.Add(await StaticFile.ReadAsync(_source, relative, cancellationToken));
             progress.Hashed();
         }
+        return files;
+    }
 
+    /// <summary>
+    /// Lists the prefix and decides what to upload of <paramref name="files"/> (each goes to the prefix followed by its
+    /// relative path; one file may stand for several keys, as a content-hashed copy does) and, with <paramref name="clear"/>, delete.
+    /// </summary>
+    public async Task<StaticSyncPlan> PlanAsync(IReadOnlyList<StaticFile> files, bool clear, CancellationToken cancellationToken)
+    {
+        var remote = await ListAsync(cancellationToken);
         var suspects = new List<(StaticFile File, string Key)>();
         var uploads = new List<StaticChange.Upload>();
         var unchanged = 0;
