@@ -71,8 +71,7 @@ public sealed class GallerySampleInABrowser(StrataServer server, Chromium chromi
             ["Storages:media:SecretKey"] = secretKey,
             ["Storages:static:Bucket"] = statics,
             ["Storages:static:Endpoint"] = endpoint,
-            ["Storages:static:AccessKey"] = accessKey,
-            ["Storages:static:SecretKey"] = secretKey,
+            ["Storages:static:UrlMode"] = "Public", // no key: it only hands out public URLs
         });
         app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
