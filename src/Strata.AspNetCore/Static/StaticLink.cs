@@ -7,9 +7,10 @@ namespace Strata.AspNetCore.Static;
 /// <c>&lt;img strata-static="img/logo.svg"&gt;</c>: sets <c>href</c> or <c>src</c> to the static file's URL
 /// (<see cref="StaticUrls"/>). Enable with <c>@addTagHelper *, Strata.AspNetCore</c>.
 /// </summary>
-[HtmlTargetElement("link", Attributes = AttributeName)]
+// Void elements, as ASP.NET Core's own LinkTagHelper declares them: without it Razor refuses `<link ... strata-static="...">` (RZ1042).
+[HtmlTargetElement("link", Attributes = AttributeName, TagStructure = TagStructure.WithoutEndTag)]
 [HtmlTargetElement("script", Attributes = AttributeName)]
-[HtmlTargetElement("img", Attributes = AttributeName)]
+[HtmlTargetElement("img", Attributes = AttributeName, TagStructure = TagStructure.WithoutEndTag)]
 public sealed class StaticLink(StaticUrls urls) : TagHelper
 {
     private const string AttributeName = "strata-static";

@@ -1,0 +1,4 @@
+using Gallery;
+
+var app = GalleryApp.Build(args);
+app.Run();
