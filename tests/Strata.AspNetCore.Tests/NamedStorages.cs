@@ -117,4 +117,21 @@ public sealed class NamedStorages(StrataServer server) : IClassFixture<StrataSer
         await present.StartAsync();
         await present.StopAsync();
     }
+
+    [Fact]
+    public async Task Verify_on_start_passes_with_an_application_key_that_may_only_list_the_bucket()
+    {
+        var bucket = await server.CreateBucketAsync(stem: "media");
+        var policy = $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::{{bucket}}"}]}
+            """;
+        var (accessKey, secretKey) = await server.CreateUserAsync("verify-" + Guid.NewGuid().ToString("N")[..8], policy);
+        var settings = Media(bucket);
+        settings["Storages:media:AccessKey"] = accessKey;
+        settings["Storages:media:SecretKey"] = secretKey;
+        settings["Storages:media:VerifyOnStart"] = "true";
+        using var host = Build(settings);
+        await host.StartAsync();
+        await host.StopAsync();
+    }
 }

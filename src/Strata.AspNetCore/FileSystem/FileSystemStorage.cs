@@ -45,15 +45,19 @@ public sealed class FileSystemStorage : IFileStorage
             {
                 try
                 {
-                    // Without overwrite the move refuses a taken name in one step: no check-then-write race.
-                    File.Move(temp, PathOf(candidate), overwrite: false);
-                    return candidate;
+                    // The name is claimed by creating it exclusively (O_EXCL), which one writer wins; the content then
+                    // replaces the empty claim in one rename. File.Move without overwrite checks, then renames: two
+                    // racing uploads could both pass the check and one would be lost.
+                    new FileStream(PathOf(candidate), FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
                 }
                 catch (IOException) when (File.Exists(PathOf(candidate)) || Directory.Exists(PathOf(candidate)))
                 {
                     if (attempt == MaxAttempts) throw new IOException($"No free name like '{name}' was found after {MaxAttempts} tries.");
                     candidate = StorageName.Alternative(name);
+                    continue;
                 }
+                File.Move(temp, PathOf(candidate), overwrite: true);
+                return candidate;
             }
         }
         finally

@@ -194,11 +194,19 @@ public sealed class S3Storage : IFileStorage, IDisposable
         var where = string.IsNullOrEmpty(_options.Endpoint) ? "Amazon S3" : _options.Endpoint;
         try
         {
-            await _s3.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = _bucket }, cancellationToken);
+            // HeadBucket needs only s3:ListBucket, which an application's least-privilege key has.
+            await _s3.HeadBucketAsync(new HeadBucketRequest { BucketName = _bucket }, cancellationToken);
         }
         catch (AmazonS3Exception e)
         {
-            throw new InvalidOperationException($"Storage '{storageName}': bucket '{_bucket}' at {where} answered {(int)e.StatusCode} {e.ErrorCode}.", e);
+            // A HEAD answer has no body: name the error S3 means by its status.
+            var code = e.StatusCode switch
+            {
+                System.Net.HttpStatusCode.NotFound => "NoSuchBucket",
+                System.Net.HttpStatusCode.Forbidden => "AccessDenied",
+                _ => e.ErrorCode,
+            };
+            throw new InvalidOperationException($"Storage '{storageName}': bucket '{_bucket}' at {where} answered {(int)e.StatusCode} {code}.", e);
         }
         catch (Exception e) when (e is AmazonClientException or HttpRequestException or IOException)
         {
