@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Strata.Core;
 using Strata.Core.ObjectLock;
-using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -27,30 +24,6 @@ internal static class BucketObjectLock
         await ctx.Engine.PutObjectLockConfigurationAsync(bucket, configuration); // InvalidBucketState unless versioning is Enabled
     }
 
-    /// <summary>
-    /// The body of an Object Lock request, read to its end (signature and checksum verified). S3 requires these bodies
-    /// to carry an integrity check, Content-MD5 or an x-amz-checksum-* value; Content-MD5 must match (BadDigest).
-    /// </summary>
-    public static async Task<string> ReadDocumentAsync(S3Context ctx)
-    {
-        var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
-        if (ctx.Caller.PayloadLength > ObjectLockXml.MaxBytes) S3Fail.With(StrataError.MalformedXML);
-        var (buffer, length) = await SmallBody.ReadAsync(ctx.Caller.Payload, ObjectLockXml.MaxBytes, StrataError.MalformedXML, null, ctx.Aborted);
-        if (expectedMd5 is null && ctx.Caller.Checksum() is null)
-        {
-            S3Fail.With(StrataError.InvalidRequest, "Missing required header for this request: Content-MD5");
-        }
-        if (expectedMd5 is not null && !CryptographicOperations.FixedTimeEquals(MD5.HashData(buffer.AsSpan(0, length)), expectedMd5))
-        {
-            S3Fail.With(StrataError.BadDigest);
-        }
-        try
-        {
-            return ObjectKey.StrictUtf8.GetString(buffer, 0, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw S3Fail.Exception(StrataError.MalformedXML);
-        }
-    }
+    /// <summary>The body of an Object Lock request (configuration, retention, legal hold), checked as every configuration document is.</summary>
+    public static Task<string> ReadDocumentAsync(S3Context ctx) => RequestDocument.ReadAsync(ctx, ObjectLockXml.MaxBytes);
 }

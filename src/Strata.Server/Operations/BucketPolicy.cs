@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Core.Policies;
 using Strata.Core.PublicAccess;
+using Strata.Server.Body;
 using Strata.Server.Hosting;
 
 namespace Strata.Server.Operations;
@@ -44,14 +45,7 @@ internal static class BucketPolicy
     /// <summary>Reads a small UTF-8 body to its end (which verifies its signature), refusing more than <paramref name="limit"/> bytes.</summary>
     public static async Task<string> ReadSmallTextAsync(Stream payload, int limit, StrataError tooLarge, CancellationToken cancellationToken)
     {
-        var buffer = new byte[limit + 1];
-        var length = 0;
-        int read;
-        while ((read = await payload.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-            if (length > limit) S3Fail.With(tooLarge);
-        }
+        var (buffer, length) = await SmallBody.ReadAsync(payload, limit, tooLarge, null, cancellationToken);
         try
         {
             return ObjectKey.StrictUtf8.GetString(buffer, 0, length);

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Engine.Buckets;
-using Strata.Server.Body;
 using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
@@ -26,27 +24,7 @@ internal static class BucketPublicAccessBlock
     public static async Task PutAsync(S3Context ctx)
     {
         var bucket = ctx.S3.RequireBucket();
-        var expectedMd5 = PutObject.ContentMd5(ctx.Request.Header("Content-MD5"));
-        if (ctx.Caller.PayloadLength > PublicAccessBlockXml.MaxBytes) S3Fail.With(StrataError.MalformedXML);
-        var (body, length) = await SmallBody.ReadAsync(ctx.Caller.Payload, PublicAccessBlockXml.MaxBytes, StrataError.MalformedXML, null, ctx.Aborted); // to its end: signature and checksum verified
-        // S3: PutPublicAccessBlock needs an integrity check of its body, Content-MD5 or an x-amz-checksum-* value.
-        if (expectedMd5 is null && ctx.Caller.Checksum() is null)
-        {
-            S3Fail.With(StrataError.InvalidRequest, "Missing required header for this request: Content-MD5");
-        }
-        if (expectedMd5 is not null && !CryptographicOperations.FixedTimeEquals(MD5.HashData(body.AsSpan(0, length)), expectedMd5))
-        {
-            S3Fail.With(StrataError.BadDigest);
-        }
-        string text;
-        try
-        {
-            text = ObjectKey.StrictUtf8.GetString(body, 0, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw S3Fail.Exception(StrataError.MalformedXML);
-        }
+        var text = await RequestDocument.ReadAsync(ctx, PublicAccessBlockXml.MaxBytes);
         var settings = PublicAccessBlockXml.Read(text); // MalformedXML: nothing stored
         await ctx.Engine.PutBucketConfigAsync(bucket, BucketConfigKind.PublicAccessBlock, PublicAccessBlockXml.Write(settings));
         ctx.Authorizer.PublicAccess.Forget(bucket);
