@@ -20,7 +20,7 @@ internal sealed partial class Authorizer
         if (AclActions.For(action) is not var (onObject, permission)) return false;
         try
         {
-            if (!ObjectOwnerships.AclsEnabled(AclHeaders.Ownership(engine, bucket))) return false;
+            if (!ObjectOwnerships.AclsEnabled(OwnershipOf(bucket))) return false;
             var caller = Identity.Caller(principal, bucket);
             var ignorePublic = PublicAccess.Of(bucket).IgnorePublicAcls;
             bool Grants(AccessControlList acl, AclPermission wanted) => (ignorePublic ? acl.WithoutPublicGrants() : acl).Allows(caller, wanted);

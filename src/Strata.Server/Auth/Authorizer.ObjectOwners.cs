@@ -25,7 +25,7 @@ internal sealed partial class Authorizer
         if (objectOwner == bucketOwner) return;
         var callerAccount = principal.Account?.CanonicalId;
         if (callerAccount == objectOwner) return; // the owner's own account: its policies were weighed in Check
-        if (!(aclsEnabled ?? ObjectOwnerships.AclsEnabled(AclHeaders.Ownership(engine, bucket)))) return;
+        if (!(aclsEnabled ?? ObjectOwnerships.AclsEnabled(OwnershipOf(bucket)))) return;
         var acl = StoredAcl.Parse(storedAcl);
         if (PublicAccess.Of(bucket).IgnorePublicAcls) acl = acl.WithoutPublicGrants();
         var caller = callerAccount is null ? AclCaller.Anonymous : new AclCaller(callerAccount, true);

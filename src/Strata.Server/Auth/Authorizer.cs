@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
+using Strata.Core.Acls;
 using Strata.Core.Policies;
 using Strata.Core.PublicAccess;
 using Strata.Core.Tagging;
 using Strata.Engine;
+using Strata.Engine.Buckets;
 
 namespace Strata.Server.Auth;
 
@@ -19,8 +21,11 @@ namespace Strata.Server.Auth;
 /// </summary>
 internal sealed partial class Authorizer(Credentials credentials, StorageEngine engine, TimeProvider time, PublicAccessBlocks publicAccess)
 {
-    /// <summary>What authorization needs of a bucket: its policy and its owner's account id (null: the server's own).</summary>
-    private sealed record BucketAccess(PolicyDocument? Policy, string? Owner);
+    /// <summary>
+    /// What authorization needs of a bucket: its policy, its owner's account id (null: the server's own) and its Object
+    /// Ownership (null: no controls, ACLs apply).
+    /// </summary>
+    private sealed record BucketAccess(PolicyDocument? Policy, string? Owner, ObjectOwnership? Ownership);
 
     // Bucket policies and owners change only through this process, which forgets the cached copy when they do.
     private readonly ConcurrentDictionary<string, BucketAccess> _buckets = new(StringComparer.Ordinal);
@@ -112,6 +117,9 @@ internal sealed partial class Authorizer(Credentials credentials, StorageEngine 
         && PublicAccess.Of(bucket).RestrictPublicBuckets
         && PublicPolicies.IsPublic(bucketPolicy);
 
+    /// <summary>The bucket's Object Ownership, null when it has no controls (ACLs apply); NoSuchBucket when there is no bucket.</summary>
+    public ObjectOwnership? OwnershipOf(BucketName bucket) => (Access(bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket)).Ownership;
+
     /// <summary>The account that owns the bucket, or null when there is no such bucket.</summary>
     public Account? OwnerOf(BucketName bucket) => Access(bucket) is { } access ? credentials.OwnerAccount(access.Owner) : null;
 
@@ -126,7 +134,8 @@ internal sealed partial class Authorizer(Credentials credentials, StorageEngine 
         try
         {
             var document = engine.GetBucketPolicy(bucket);
-            var access = new BucketAccess(document is null ? null : PolicyDocument.Parse(document, PolicyKind.Resource), info.Owner);
+            var ownership = engine.GetBucketConfig(bucket, BucketConfigKind.Ownership) is { } text ? ObjectOwnerships.Parse(text) : null;
+            var access = new BucketAccess(document is null ? null : PolicyDocument.Parse(document, PolicyKind.Resource), info.Owner, ownership);
             return _buckets.GetOrAdd(bucket.Value, access);
         }
         catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)

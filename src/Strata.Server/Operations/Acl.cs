@@ -20,7 +20,7 @@ internal static class Acl
     public static async Task GetAsync(S3Context ctx)
     {
         var bucket = ctx.S3.RequireBucket();
-        var enforced = !ObjectOwnerships.AclsEnabled(AclHeaders.Ownership(ctx.Engine, bucket)); // NoSuchBucket first
+        var enforced = !ObjectOwnerships.AclsEnabled(ctx.Authorizer.OwnershipOf(bucket)); // NoSuchBucket first
         AccessControlList acl;
         if (ctx.S3.Key is not { } key)
         {
@@ -41,7 +41,7 @@ internal static class Acl
     public static async Task PutAsync(S3Context ctx)
     {
         var bucket = ctx.S3.RequireBucket();
-        var ownership = AclHeaders.Ownership(ctx.Engine, bucket); // NoSuchBucket before the body is read
+        var ownership = ctx.Authorizer.OwnershipOf(bucket); // NoSuchBucket before the body is read
         var fromHeaders = AclHeaders.Read(ctx.Request);
         var body = await ReadBodyAsync(ctx);
         if (body.Length > 0 && !fromHeaders.IsEmpty) S3Fail.With(StrataError.UnexpectedContent);

@@ -33,10 +33,6 @@ internal static class AclHeaders
         return new AclRequest(canned, grants);
     }
 
-    /// <summary>The bucket's Object Ownership, or null when it has no ownership controls.</summary>
-    public static ObjectOwnership? Ownership(StorageEngine engine, BucketName bucket) =>
-        engine.GetBucketConfig(bucket, BucketConfigKind.Ownership) is { } text ? ObjectOwnerships.Parse(text) : null;
-
     /// <summary>The bucket's ACL (private to its owner when none is stored).</summary>
     public static AccessControlList BucketAcl(StorageEngine engine, BucketName bucket, AclIdentity identity) =>
         engine.GetBucketConfig(bucket, BucketConfigKind.Acl) is { } text ? StoredAcl.Parse(text) : AccessControlList.Private(identity.BucketOwnerId(bucket));
@@ -52,7 +48,7 @@ internal static class AclHeaders
     /// </summary>
     public static string? ForObjectWrite(S3Context ctx, BucketName bucket, AclRequest request)
     {
-        var acl = Resolve(ctx, bucket, request, Ownership(ctx.Engine, bucket), forBucket: false);
+        var acl = Resolve(ctx, bucket, request, ctx.Authorizer.OwnershipOf(bucket), forBucket: false);
         return acl.IsPrivate && acl.OwnerId == ctx.Authorizer.Identity.BucketOwnerId(bucket) ? null : StoredAcl.Serialize(acl);
     }
 

@@ -42,11 +42,14 @@ internal static class BucketOwnershipControls
             S3Fail.With(StrataError.InvalidBucketAclWithObjectOwnership);
         }
         await ctx.Engine.PutBucketConfigAsync(bucket, BucketConfigKind.Ownership, ownership.ToString());
+        ctx.Authorizer.Forget(bucket);
     }
 
     public static async Task DeleteAsync(S3Context ctx)
     {
-        await ctx.Engine.DeleteBucketConfigAsync(ctx.S3.RequireBucket(), BucketConfigKind.Ownership);
+        var bucket = ctx.S3.RequireBucket();
+        await ctx.Engine.DeleteBucketConfigAsync(bucket, BucketConfigKind.Ownership);
+        ctx.Authorizer.Forget(bucket);
         ctx.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status204NoContent;
     }
 

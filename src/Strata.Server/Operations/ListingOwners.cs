@@ -19,7 +19,7 @@ internal sealed class ListingOwners(S3Context ctx)
     public Account Of(ObjectVersion version)
     {
         if (version.OwnerId is not { } id || id == _bucketOwner.CanonicalId) return _bucketOwner;
-        _aclsEnabled ??= ObjectOwnerships.AclsEnabled(AclHeaders.Ownership(ctx.Engine, ctx.S3.RequireBucket()));
+        _aclsEnabled ??= ObjectOwnerships.AclsEnabled(ctx.Authorizer.OwnershipOf(ctx.S3.RequireBucket()));
         return _aclsEnabled.Value && ctx.Authorizer.Identity.Account(id) is { } owner ? owner : _bucketOwner;
     }
 }
