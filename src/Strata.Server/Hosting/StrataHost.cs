@@ -62,6 +62,9 @@ public sealed class StrataServerOptions
     /// <summary>How often the lifecycle worker applies the buckets' rules (by <see cref="Time"/>); zero: only when asked through the admin API.</summary>
     public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromHours(1);
     public string? TlsKeyPath { get; set; }
+
+    /// <summary>Free space the data directory's file system keeps, or /_strata/ready answers 503 (see <see cref="Readiness"/>).</summary>
+    public FreeSpaceThreshold MinFreeSpace { get; set; } = FreeSpaceThreshold.Default;
 }
 
 /// <summary>A running Strata server: engine opened and recovered, Kestrel listening.</summary>
@@ -184,6 +187,8 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddSingleton<CorsRules>();
         builder.Services.AddSingleton<S3Dispatcher>();
+        builder.Services.AddSingleton(options.MinFreeSpace);
+        builder.Services.AddSingleton<Readiness>();
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
