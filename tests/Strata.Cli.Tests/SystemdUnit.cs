@@ -63,6 +63,18 @@ public sealed class SystemdUnit : IDisposable
         Assert.Contains("STOPPING=1", (await ReceiveAsync(notify)).Split('\n'));
     }
 
+    [Fact]
+    public void The_unit_shown_in_DEPLOY_md_is_the_example_file()
+    {
+        var root = FiguresFile.RepositoryRoot();
+        var file = File.ReadAllLines(Path.Combine(root, "docs", "examples", "strata.service")).Where(l => l.Length > 0 && !l.StartsWith('#'));
+        var deploy = File.ReadAllText(Path.Combine(root, "docs", "DEPLOY.md"));
+        var start = deploy.IndexOf("```ini\n", StringComparison.Ordinal) + "```ini\n".Length;
+        var shown = deploy[start..deploy.IndexOf("```", start, StringComparison.Ordinal)].Split('\n').Where(l => l.Length > 0);
+
+        Assert.Equal(file, shown);
+    }
+
     private static async Task<string> ReceiveAsync(Socket socket)
     {
         var buffer = new byte[4096];
