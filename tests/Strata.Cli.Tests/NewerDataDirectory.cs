@@ -38,10 +38,11 @@ public sealed class NewerDataDirectory
             SqliteConnection.ClearAllPools();
             var before = Snapshot(server.DataDirectory);
 
+            // A root key other than the stored one, which a start that goes ahead writes to root-credentials.json.
             var result = await StrataCli.RunAsync(["serve", "--data", server.DataDirectory, "--listen", "127.0.0.1:0"], new Dictionary<string, string>
             {
-                ["STRATA_ROOT_ACCESS_KEY"] = StrataServer.AccessKey,
-                ["STRATA_ROOT_SECRET_KEY"] = StrataServer.SecretKey,
+                ["STRATA_ROOT_ACCESS_KEY"] = "NEWERROOTKEY00000001",
+                ["STRATA_ROOT_SECRET_KEY"] = "newer-secret-0123456789abcdefghijklmnopq",
             });
 
             Assert.True(result.ExitCode == 1, result.ToString());

@@ -119,8 +119,10 @@ public sealed class StrataHost : IAsyncDisposable
         try
         {
             var dataDirectory = directory.Directory;
-            root = RootCredentialsFile.LoadOrCreate(dataDirectory, rootFromEnvironment, out var change, out var previousKeyId);
+            // The engine first: it refuses a directory of a newer schema before anything in it is written, and a
+            // changed root key would otherwise already have rewritten root-credentials.json.
             engine = StorageEngine.Open(new EngineOptions { DataDirectory = directory }, options.Time, out var recovery);
+            root = RootCredentialsFile.LoadOrCreate(dataDirectory, rootFromEnvironment, out var change, out var previousKeyId);
             await ReportRootKeyAsync(console, dataDirectory, root, change, previousKeyId);
             if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
             foreach (var reset in Engine.Identities.MfaResetRecord.TakePending(dataDirectory)) await console.WriteLineAsync($"WARNING: since the last start, {reset}.");
