@@ -1,12 +1,11 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Strata.Server.Hosting;
 
 namespace Strata.Cli;
 
 /// <summary>
-/// `strata serve`: settings come from the command line, then STRATA_* environment variables, then
-/// strata.json / appsettings.json in the working directory (keys Data, Listen, Region, Domain, SigV2, Default_Object_Ownership).
+/// `strata serve`: each setting from the command line, else its STRATA_* environment variable, else the --config JSON
+/// file, else its default (<see cref="ServeSettings"/>; every setting is listed in docs/CONFIG.md).
 /// </summary>
 internal static class ServeCommand
 {
@@ -30,43 +29,51 @@ internal static class ServeCommand
         {
             Description = "How often lifecycle rules are applied, e.g. 1h, 30m; 0 only on `strata admin lifecycle run` (default 1h; env STRATA_LIFECYCLE_INTERVAL)",
         };
+        var configFile = new Option<string?>(ServeSettings.ConfigOption) { Description = "JSON file of settings: the options below in camelCase, e.g. { \"listen\": \"0.0.0.0:9000\", \"maxConnections\": 1000 } (env STRATA_CONFIG)" };
+        var minFreeSpace = new Option<string?>("--min-free-space")
+        {
+            Description = "Free space the data directory's file system keeps, else /_strata/ready answers 503: a size (1GiB, 500MB) or a percentage (5%) (default 1GiB; env STRATA_MIN_FREE_SPACE)",
+        };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership,
+            configFile, data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership, minFreeSpace,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (ReadConfiguration() is not { } config) return CommandErrors.Usage;
+            var layered = ServeSettings.Layer(parse, command, Environment.GetEnvironmentVariable);
+            if (layered.Refusal is not null)
+            {
+                await Console.Error.WriteLineAsync($"strata serve: {layered.Refusal}");
+                return layered.ExitCode;
+            }
+            parse = layered.Parse!;
             var options = new StrataServerOptions
             {
-                DataDirectory = parse.GetValue(data) ?? config["DATA"] ?? "./strata-data",
-                Listen = parse.GetValue(listen) ?? config["LISTEN"] ?? "127.0.0.1:9000",
-                Region = parse.GetValue(region) ?? config["REGION"] ?? "us-east-1",
-                BaseDomain = parse.GetValue(domain) ?? config["DOMAIN"] ?? "localhost",
-                Tls = parse.GetValue(tls) || IsTrue(config["TLS"]),
-                TlsCertPath = parse.GetValue(tlsCert) ?? config["TLS_CERT"],
-                TlsKeyPath = parse.GetValue(tlsKey) ?? config["TLS_KEY"],
-                AccessLog = parse.GetValue(accessLog) || IsTrue(config["ACCESS_LOG"]),
-                RootAccessKey = config["ROOT_ACCESS_KEY"],
-                RootSecretKey = config["ROOT_SECRET_KEY"],
+                DataDirectory = parse.GetValue(data) ?? "./strata-data",
+                Listen = parse.GetValue(listen) ?? "127.0.0.1:9000",
+                Region = parse.GetValue(region) ?? "us-east-1",
+                BaseDomain = parse.GetValue(domain) ?? "localhost",
+                Tls = parse.GetValue(tls),
+                TlsCertPath = parse.GetValue(tlsCert),
+                TlsKeyPath = parse.GetValue(tlsKey),
+                AccessLog = parse.GetValue(accessLog),
+                RootAccessKey = layered.Extra("--root-access-key"),
+                RootSecretKey = layered.Extra("--root-secret-key"),
             };
-            // A setting that is not a count is refused, never replaced by the default.
-            var configuredMax = config["MAX_CONNECTIONS"];
-            options.MaxConnections = parse.GetValue(maxConnections)
-                ?? (configuredMax is null ? options.MaxConnections : int.TryParse(configuredMax, out var max) ? max : 0);
+            options.MaxConnections = parse.GetValue(maxConnections) ?? options.MaxConnections;
             if (options.MaxConnections < 1)
             {
                 await Console.Error.WriteLineAsync("strata serve: --max-connections (STRATA_MAX_CONNECTIONS) must be a whole number, 1 or more.");
                 return CommandErrors.Usage;
             }
-            var sigV2Setting = parse.GetValue(sigV2) ?? config["SIGV2"] ?? "on";
+            var sigV2Setting = parse.GetValue(sigV2) ?? "on";
             if (sigV2Setting is not ("on" or "off"))
             {
                 await Console.Error.WriteLineAsync($"strata serve: --sigv2 (STRATA_SIGV2) must be on or off; got '{sigV2Setting}'.");
                 return CommandErrors.Usage;
             }
             options.SigV2 = sigV2Setting == "on";
-            var intervalSetting = parse.GetValue(lifecycleInterval) ?? config["LIFECYCLE_INTERVAL"];
+            var intervalSetting = parse.GetValue(lifecycleInterval);
             if (intervalSetting is not null)
             {
                 if (!Strata.Bench.Units.DurationText.TryParse(intervalSetting, out var interval) || interval < TimeSpan.Zero)
@@ -76,7 +83,7 @@ internal static class ServeCommand
                 }
                 options.LifecycleInterval = interval;
             }
-            var ownershipSetting = parse.GetValue(ownership) ?? config["DEFAULT_OBJECT_OWNERSHIP"] ?? "none";
+            var ownershipSetting = parse.GetValue(ownership) ?? "none";
             var defaultOwnership = Strata.Core.Acls.ObjectOwnerships.Parse(ownershipSetting);
             if (defaultOwnership is null && ownershipSetting != "none")
             {
@@ -85,6 +92,15 @@ internal static class ServeCommand
                 return CommandErrors.Usage;
             }
             options.DefaultObjectOwnership = defaultOwnership;
+            if (parse.GetValue(minFreeSpace) is { } freeSetting)
+            {
+                if (ParseFreeSpace(freeSetting) is not { } threshold)
+                {
+                    await Console.Error.WriteLineAsync($"strata serve: --min-free-space (STRATA_MIN_FREE_SPACE) must be a size such as 1GiB or 500MB, or a percentage such as 5%; got '{freeSetting}'.");
+                    return CommandErrors.Usage;
+                }
+                options.MinFreeSpace = threshold;
+            }
             StrataHost host;
             try
             {
@@ -97,6 +113,8 @@ internal static class ServeCommand
             }
             await using var running = host;
             Console.WriteLine($"Strata is serving S3 at {host.Endpoint} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
+            // systemd (Type=notify) starts the units that wait for this one now, and not before.
+            SystemdNotify.Send($"READY=1\nSTATUS=Serving S3 at {host.Endpoint}");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -104,33 +122,20 @@ internal static class ServeCommand
             catch (OperationCanceledException)
             {
                 Console.WriteLine("Stopping: finishing in-flight requests.");
+                SystemdNotify.Send("STOPPING=1\nSTATUS=Stopping: finishing in-flight requests");
             }
             return 0;
         });
         return command;
     }
 
-    // Settings files are optional; a malformed one is named with its line, never a stack trace.
-    private static IConfigurationRoot? ReadConfiguration()
+    private static FreeSpaceThreshold? ParseFreeSpace(string text)
     {
-        try
+        if (text.EndsWith('%'))
         {
-            return new ConfigurationBuilder()
-                .SetBasePath(Directory.GetCurrentDirectory())
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddJsonFile("strata.json", optional: true)
-                .AddEnvironmentVariables("STRATA_")
-                .Build();
+            return double.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var percent)
+                && percent <= 100 ? new FreeSpaceThreshold(0, percent) : null;
         }
-        catch (InvalidDataException e)
-        {
-            var file = e.Message.Contains("appsettings.json", StringComparison.Ordinal) ? "appsettings.json" : "strata.json";
-            var json = e.InnerException as System.Text.Json.JsonException ?? e.InnerException?.InnerException as System.Text.Json.JsonException;
-            var where = json?.LineNumber is { } line ? $" (line {line + 1})" : "";
-            Console.Error.WriteLine($"strata serve: {Path.GetFullPath(file)} is not valid JSON{where}: {e.InnerException?.Message ?? e.Message}");
-            return null;
-        }
+        return Strata.Bench.Units.ByteSize.TryParse(text, out var bytes) ? new FreeSpaceThreshold(bytes) : null;
     }
-
-    private static bool IsTrue(string? setting) => string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase) || setting == "1";
 }

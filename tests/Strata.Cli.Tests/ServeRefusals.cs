@@ -87,7 +87,7 @@ public sealed class ServeRefusals : IDisposable
     {
         File.WriteAllText(Path.Combine(_root, "strata.json"), "{\n  \"Listen\": \"127.0.0.1:0\",\n  \"Region\": eu-west-1\n}\n");
 
-        var result = await ServeAsync([]);
+        var result = await ServeAsync(["--config", "strata.json"]);
 
         AssertRefused(result, 2, $"{Path.Combine(_root, "strata.json")} is not valid JSON (line 3)");
         Assert.False(Directory.Exists(Data));
@@ -217,7 +217,11 @@ public sealed class ServeRefusals : IDisposable
     {
         Dictionary<string, string> environment = [];
         if (source == "STRATA_SIGV2") environment["STRATA_SIGV2"] = "off";
-        else File.WriteAllText(Path.Combine(_root, "strata.json"), "{ \"SigV2\": \"off\" }\n");
+        else
+        {
+            File.WriteAllText(Path.Combine(_root, "strata.json"), "{ \"SigV2\": \"off\" }\n");
+            environment["STRATA_CONFIG"] = "strata.json";
+        }
         string? body = null;
         var status = HttpStatusCode.OK;
 

@@ -9,6 +9,24 @@ public static class SchemaDowngrades
 {
     private static readonly SortedDictionary<int, string> Undo = new()
     {
+        // 2..6 for the upgrade test from every schema (Strata.Server.Tests/UpgradeFromEverySchema). Undoing 2 assumes
+        // no completed multipart object: schema 1 could not hold one.
+        [2] = """
+            DROP TABLE uploads;
+            DROP TABLE parts;
+            DROP TABLE version_parts;
+            ALTER TABLE versions DROP COLUMN parts_count;
+            """,
+        [3] = """
+            DROP TABLE access_keys;
+            DROP TABLE user_policies;
+            DROP TABLE users;
+            DROP TABLE bucket_policies;
+            DROP TABLE mfa_devices;
+            """,
+        [4] = "ALTER TABLE mfa_devices DROP COLUMN last_step;",
+        [5] = "ALTER TABLE mfa_devices DROP COLUMN drift_steps;",
+        [6] = "DROP TABLE completed_uploads;",
         [7] = "DROP TABLE bucket_configs;",
         [8] = """
             UPDATE version_parts SET checksum = NULL;
@@ -42,10 +60,13 @@ public static class SchemaDowngrades
             """,
     };
 
+    /// <summary>The newest schema this file can undo: the current one, when every migration has its undo here.</summary>
+    public static int Newest => Undo.Keys.Max();
+
     /// <summary>The SQL that takes the newest schema back to <paramref name="version"/>.</summary>
     public static string To(int version)
     {
-        if (version < 6) throw new ArgumentOutOfRangeException(nameof(version), "no undo is kept for schemas before 6");
+        if (version < 1) throw new ArgumentOutOfRangeException(nameof(version), "schema 1 is the oldest");
         var steps = Undo.Where(step => step.Key > version).OrderByDescending(step => step.Key).Select(step => step.Value);
         return string.Join("\n", steps) + $"\nPRAGMA user_version = {version};";
     }

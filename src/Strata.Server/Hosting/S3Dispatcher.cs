@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Strata.Core;
 using Strata.Engine;
@@ -193,6 +194,11 @@ internal static class StrataEndpoints
         {
             http.Response.ContentType = "text/plain";
             if (HttpMethods.IsGet(http.Request.Method)) await http.Response.WriteAsync("ok\n");
+            return;
+        }
+        if (http.Request.Path.Equals(Readiness.Path, StringComparison.Ordinal) && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+        {
+            await http.RequestServices.GetRequiredService<Readiness>().AnswerAsync(http);
             return;
         }
         http.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -62,6 +62,9 @@ public sealed class StrataServerOptions
     /// <summary>How often the lifecycle worker applies the buckets' rules (by <see cref="Time"/>); zero: only when asked through the admin API.</summary>
     public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromHours(1);
     public string? TlsKeyPath { get; set; }
+
+    /// <summary>Free space the data directory's file system keeps, or /_strata/ready answers 503 (see <see cref="Readiness"/>).</summary>
+    public FreeSpaceThreshold MinFreeSpace { get; set; } = FreeSpaceThreshold.Default;
 }
 
 /// <summary>A running Strata server: engine opened and recovered, Kestrel listening.</summary>
@@ -116,8 +119,10 @@ public sealed class StrataHost : IAsyncDisposable
         try
         {
             var dataDirectory = directory.Directory;
-            root = RootCredentialsFile.LoadOrCreate(dataDirectory, rootFromEnvironment, out var change, out var previousKeyId);
+            // The engine first: it refuses a directory of a newer schema before anything in it is written, and a
+            // changed root key would otherwise already have rewritten root-credentials.json.
             engine = StorageEngine.Open(new EngineOptions { DataDirectory = directory }, options.Time, out var recovery);
+            root = RootCredentialsFile.LoadOrCreate(dataDirectory, rootFromEnvironment, out var change, out var previousKeyId);
             await ReportRootKeyAsync(console, dataDirectory, root, change, previousKeyId);
             if (recovery.OrphanBlobsRemoved > 0) await console.WriteLineAsync($"Start-up recovery removed {recovery.OrphanBlobsRemoved} unreferenced blob file(s).");
             foreach (var reset in Engine.Identities.MfaResetRecord.TakePending(dataDirectory)) await console.WriteLineAsync($"WARNING: since the last start, {reset}.");
@@ -184,6 +189,8 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddSingleton<CorsRules>();
         builder.Services.AddSingleton<S3Dispatcher>();
+        builder.Services.AddSingleton(options.MinFreeSpace);
+        builder.Services.AddSingleton<Readiness>();
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
