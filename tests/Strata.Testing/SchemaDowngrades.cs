@@ -40,6 +40,13 @@ public static class SchemaDowngrades
             ALTER TABLE uploads DROP COLUMN tags;
             DELETE FROM bucket_configs WHERE kind = 'tagging';
             """,
+        [14] = """
+            DROP TABLE scrub_findings;
+            DROP TABLE scrub_runs;
+            ALTER TABLE versions DROP COLUMN body_hash;
+            ALTER TABLE parts DROP COLUMN body_hash;
+            ALTER TABLE version_parts DROP COLUMN body_hash;
+            """,
     };
 
     /// <summary>The SQL that takes the newest schema back to <paramref name="version"/>.</summary>
