@@ -30,9 +30,17 @@ internal static class ServeCommand
         {
             Description = "How often lifecycle rules are applied, e.g. 1h, 30m; 0 only on `strata admin lifecycle run` (default 1h; env STRATA_LIFECYCLE_INTERVAL)",
         };
+        var scrubInterval = new Option<string?>("--scrub-interval")
+        {
+            Description = "How often every stored body is re-read against its checksum, e.g. 24h, 168h; 0 only on `strata admin scrub` (default 0; env STRATA_SCRUB_INTERVAL)",
+        };
+        var scrubRate = new Option<string?>("--scrub-rate")
+        {
+            Description = "The most MB/s (10^6 bytes) a scheduled scrub reads, so it leaves the disk to requests; 0 unpaced (default 50; env STRATA_SCRUB_RATE)",
+        };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership,
+            data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership, scrubInterval, scrubRate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,6 +83,10 @@ internal static class ServeCommand
                     return CommandErrors.Usage;
                 }
                 options.LifecycleInterval = interval;
+            }
+            if (!await ScrubSettings.ApplyAsync(parse.GetValue(scrubInterval) ?? config["SCRUB_INTERVAL"], parse.GetValue(scrubRate) ?? config["SCRUB_RATE"], options))
+            {
+                return CommandErrors.Usage;
             }
             var ownershipSetting = parse.GetValue(ownership) ?? config["DEFAULT_OBJECT_OWNERSHIP"] ?? "none";
             var defaultOwnership = Strata.Core.Acls.ObjectOwnerships.Parse(ownershipSetting);
