@@ -54,6 +54,13 @@ public sealed partial class StorageEngine
             r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), ReadFindings(session.Connection, bucket));
     }
 
+    /// <summary>The damaged or missing bodies recorded now (by the last scrub, or by GETs since), of one bucket or all.</summary>
+    public List<ScrubFinding> DamagedBodies(BucketName? bucket)
+    {
+        using var session = Read();
+        return ReadFindings(session.Connection, bucket);
+    }
+
     /// <summary>
     /// Throws <see cref="DamagedContentException"/> for a version a scrub or an earlier GET found damaged, and, when
     /// <paramref name="checkInline"/>, for an inline body whose bytes no longer match (a HEAD, which opens no content).

@@ -30,9 +30,9 @@ internal sealed partial class AdminEndpoints
             if (report is null)
             {
                 w.WriteString("scope", bucket?.Value ?? "all");
+                // No scrub yet; what GETs found is recorded all the same.
                 w.WriteString("lastRun", "never");
-                w.WriteStartArray("findings");
-                w.WriteEndArray();
+                WriteFindings(w, engine.DamagedBodies(bucket));
             }
             else
             {
@@ -59,9 +59,14 @@ internal sealed partial class AdminEndpoints
         w.WriteString("megabytesPerSecond", report.MegabytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture));
         w.WriteNumber("checksumsAdded", report.HashesAdded);
         w.WriteString("algorithm", BodyHash.Algorithm);
-        w.WriteNumber("damaged", report.Findings.Count);
+        WriteFindings(w, report.Findings);
+    }
+
+    private static void WriteFindings(Utf8JsonWriter w, IReadOnlyList<ScrubFinding> findings)
+    {
+        w.WriteNumber("damaged", findings.Count);
         w.WriteStartArray("findings");
-        foreach (var f in report.Findings)
+        foreach (var f in findings)
         {
             w.WriteStartObject();
             w.WriteString("bucket", f.Bucket.Value);
