@@ -89,7 +89,9 @@ public sealed partial class StorageEngine
 
     private static void CheckInline(ObjectVersion version, int partNumber, byte[]? inline, byte[]? expected)
     {
-        if (expected is not null && !BodyHash.Matches(expected, BodyHash.Of(inline ?? [])))
+        if (expected is null) return;
+        Span<byte> actual = stackalloc byte[BodyHash.Length];
+        if (!BodyHash.Matches(expected, BodyHash.Of(inline ?? [], actual)))
         {
             throw new DamagedContentException(version, partNumber, ScrubFinding.Mismatch, "its inline bytes do not match the checksum recorded when it was written");
         }
@@ -124,9 +126,11 @@ public sealed partial class StorageEngine
     private static List<ScrubFinding> ReadFindings(SqliteConnection connection, BucketName? bucket)
     {
         using var command = connection.CreateCommand();
+        // Only versions that still exist: a damaged version deleted since (the usual remedy) is no longer reported.
         command.CommandText = """
-            SELECT seq, part_number, bucket, key, version_id, modified_ms, problem, detail, found_ms FROM scrub_findings
-            WHERE $bucket IS NULL OR bucket = $bucket ORDER BY bucket, key, seq, part_number
+            SELECT f.seq, f.part_number, f.bucket, f.key, f.version_id, f.modified_ms, f.problem, f.detail, f.found_ms FROM scrub_findings f
+            JOIN versions v ON v.seq = f.seq AND v.version_id = f.version_id AND v.modified_ms = f.modified_ms
+            WHERE $bucket IS NULL OR f.bucket = $bucket ORDER BY f.bucket, f.key, f.seq, f.part_number
             """;
         command.With("$bucket", bucket?.Value);
         using var r = command.ExecuteReader();

@@ -77,6 +77,12 @@ public sealed class Scrubbing : IAsyncLifetime
         await PutAsync(s3Again, bucket, "notes/rotten.txt", goodInline);
         Assert.Equal(goodInline, await ReadAsync(s3Again, bucket, "notes/rotten.txt"));
         await AssertInternalErrorAsync(() => s3Again.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "notes/rotten.txt", VersionId = rottenInline }));
+
+        // Deleting a damaged version (once restored from elsewhere) takes it off the report.
+        await s3Again.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "notes/rotten.txt", VersionId = rottenInline });
+        using var afterDelete = await AdminAsync(HttpMethod.Get);
+        var left = Assert.Single(afterDelete.RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal(rottenBlob, left.GetProperty("versionId").GetString());
     }
 
     [Fact]

@@ -27,7 +27,12 @@ internal sealed class BodyHash
         return digest;
     }
 
-    public static byte[] Of(ReadOnlySpan<byte> data) => XxHash128.Hash(data);
+    /// <summary>The hash of a whole body into <paramref name="destination"/> (<see cref="Length"/> bytes), without allocating.</summary>
+    public static ReadOnlySpan<byte> Of(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        XxHash128.Hash(data, destination);
+        return destination[..Length];
+    }
 
     public static bool Matches(byte[]? expected, ReadOnlySpan<byte> actual) => expected is not null && actual.SequenceEqual(expected);
 }
