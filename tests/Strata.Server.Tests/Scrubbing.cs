@@ -117,23 +117,7 @@ public sealed class Scrubbing : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => ReadAsync(s3Again, bucket, "sdk.bin"));
 
         // A plain HttpClient (a presigned URL): 200 with Content-Length, then the connection is cut short of it.
-        var url = s3Again.GetPreSignedURL(new GetPreSignedUrlRequest { BucketName = bucket, Key = "raw.bin", Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP });
-        using (var http = new HttpClient())
-        using (var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(BlobSize, response.Content.Headers.ContentLength);
-            await using var body = await response.Content.ReadAsStreamAsync();
-            var received = 0L;
-            var broken = await Record.ExceptionAsync(async () =>
-            {
-                var buffer = new byte[64 * 1024];
-                int read;
-                while ((read = await body.ReadAsync(buffer)) > 0) received += read;
-            });
-            Assert.NotNull(broken);
-            Assert.True(received < BlobSize, $"received {received} of {BlobSize} bytes");
-        }
+        await AssertCutShortAsync(s3Again, bucket, "raw.bin", BlobSize);
 
         // Recorded by those GETs: the next ones are refused before anything is sent, and the admin API lists them.
         await AssertInternalErrorAsync(() => s3Again.GetObjectAsync(bucket, "sdk.bin"));
@@ -156,6 +140,9 @@ public sealed class Scrubbing : IAsyncLifetime
         await _server.StartAsync();
         using var s3Again = _server.CreateClient();
 
+        // Before any scrub, a GET finds the rotten part when it reaches that part's end, after part 1 went out whole.
+        await AssertCutShortAsync(s3Again, bucket, "parts.bin", 5 * 1024 * 1024 + 300_000);
+
         using var scrub = await ScrubAsync(bucket);
         var findings = scrub.RootElement.GetProperty("findings").EnumerateArray().ToList();
         Assert.Contains(findings, f => f.GetProperty("key").GetString() == "gone.bin" && f.GetProperty("versionId").GetString() == gone
@@ -175,8 +162,8 @@ public sealed class Scrubbing : IAsyncLifetime
         await PutAsync(s3, bucket, "sound.txt", Bytes(500, 16));
         var rotten = await PutAsync(s3, bucket, "rotten.bin", Bytes(BlobSize, 17));
         await _server.StopAsync();
-        // As a data directory of schema 13 opened by this build: the column is there, empty.
-        StoredBodies.Execute(_server.DataDirectory, "UPDATE versions SET body_hash = NULL;");
+        // Back to schema 13, as the previous release wrote it; the next start migrates it to 14 with no checksums.
+        StoredBodies.Execute(_server.DataDirectory, SchemaDowngrades.To(13));
         StoredBodies.FlipBlobByte(_server.DataDirectory, rotten, offset: 77);
         await _server.StartAsync();
 
@@ -220,6 +207,25 @@ public sealed class Scrubbing : IAsyncLifetime
             var finding = Assert.Single(last!.RootElement.GetProperty("findings").EnumerateArray());
             Assert.Equal(rotten, finding.GetProperty("versionId").GetString());
         }
+    }
+
+    private static async Task AssertCutShortAsync(AmazonS3Client s3, string bucket, string key, long length)
+    {
+        var url = s3.GetPreSignedURL(new GetPreSignedUrlRequest { BucketName = bucket, Key = key, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP });
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(length, response.Content.Headers.ContentLength);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var received = 0L;
+        var broken = await Record.ExceptionAsync(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0) received += read;
+        });
+        Assert.NotNull(broken);
+        Assert.True(received < length, $"received {received} of {length} bytes");
     }
 
     private static byte[] Bytes(int length, int seed)
