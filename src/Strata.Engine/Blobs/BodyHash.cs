@@ -20,12 +20,7 @@ internal sealed class BodyHash
 
     public void Append(ReadOnlySpan<byte> data) => _hash.Append(data);
 
-    public byte[] GetHashAndReset()
-    {
-        var digest = _hash.GetCurrentHash();
-        _hash.Reset();
-        return digest;
-    }
+    public byte[] GetHashAndReset() => _hash.GetHashAndReset();
 
     /// <summary>The hash of a whole body into <paramref name="destination"/> (<see cref="Length"/> bytes), without allocating.</summary>
     public static ReadOnlySpan<byte> Of(ReadOnlySpan<byte> data, Span<byte> destination)
