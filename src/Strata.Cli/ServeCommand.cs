@@ -34,9 +34,17 @@ internal static class ServeCommand
         {
             Description = "Free space the data directory's file system keeps, else /_strata/ready answers 503: a size (1GiB, 500MB) or a percentage (5%) (default 1GiB; env STRATA_MIN_FREE_SPACE)",
         };
+        var scrubInterval = new Option<string?>("--scrub-interval")
+        {
+            Description = "How often every stored body is re-read against its checksum, e.g. 24h, 168h; 0 only on `strata admin scrub` (default 0; env STRATA_SCRUB_INTERVAL)",
+        };
+        var scrubRate = new Option<string?>("--scrub-rate")
+        {
+            Description = "The most MB/s (10^6 bytes) a scheduled scrub reads, so it leaves the disk to requests; 0 unpaced (default 50; env STRATA_SCRUB_RATE)",
+        };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
-            configFile, data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership, minFreeSpace,
+            configFile, data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership, minFreeSpace, scrubInterval, scrubRate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,6 +90,10 @@ internal static class ServeCommand
                     return CommandErrors.Usage;
                 }
                 options.LifecycleInterval = interval;
+            }
+            if (!await ScrubSettings.ApplyAsync(parse.GetValue(scrubInterval), parse.GetValue(scrubRate), options))
+            {
+                return CommandErrors.Usage;
             }
             var ownershipSetting = parse.GetValue(ownership) ?? "none";
             var defaultOwnership = Strata.Core.Acls.ObjectOwnerships.Parse(ownershipSetting);

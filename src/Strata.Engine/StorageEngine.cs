@@ -86,6 +86,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             id.Value = blobId;
             return command.ExecuteScalar() is not null;
         });
+        LoadDamageMarks();
         return new RecoveryReport(removed);
     }
 
@@ -181,15 +182,26 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>
     /// Opens a version's bytes; null when the version was removed after it was looked up (the caller looks
     /// again). Once open, the stream keeps reading the bytes it found even if the key is overwritten.
+    /// Each stored body is checked against its hash: an inline one at once, a blob file as its last byte is read
+    /// (unless the reader seeks, as a Range GET does); <see cref="Scrub.DamagedContentException"/> if it differs.
     /// </summary>
     public Stream? OpenContent(ObjectVersion version)
     {
-        if (version.PartsCount == 0) return OpenPart(version.BlobId, version.Inline);
+        if (version.PartsCount == 0) return OpenVerified(version, 0, version.Size, version.BlobId, version.Inline, version.BodyHash);
         var parts = ObjectParts(version);
         var streams = new List<(long, long, Stream)>(parts.Count);
         foreach (var part in parts)
         {
-            var stream = OpenPart(part.BlobId, part.Inline);
+            Stream? stream;
+            try
+            {
+                stream = OpenVerified(version, part.PartNumber, part.Size, part.BlobId, part.Inline, part.BodyHash);
+            }
+            catch
+            {
+                foreach (var (_, _, opened) in streams) opened.Dispose();
+                throw;
+            }
             if (stream is null)
             {
                 foreach (var (_, _, opened) in streams) opened.Dispose();

@@ -27,6 +27,9 @@ public sealed class ServeRefusals : IDisposable
     [InlineData("--max-connections", "0", "--max-connections")]
     [InlineData("--sigv2", "yes", "--sigv2 (STRATA_SIGV2) must be on or off; got 'yes'")]
     [InlineData("--lifecycle-interval", "soon", "--lifecycle-interval (STRATA_LIFECYCLE_INTERVAL) must be a duration such as 1h, 30m or 0; got 'soon'")]
+    [InlineData("--scrub-interval", "nightly", "--scrub-interval (STRATA_SCRUB_INTERVAL) must be a duration such as 24h, 168h or 0; got 'nightly'")]
+    [InlineData("--scrub-rate", "fast", "--scrub-rate (STRATA_SCRUB_RATE) must be a number of MB/s such as 50, or 0 for unpaced; got 'fast'")]
+    [InlineData("--scrub-rate", "-5", "got '-5'")]
     [InlineData("--default-object-ownership", "Enforced", "must be none, ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced; got 'Enforced'")]
     public async Task A_malformed_setting_exits_2_before_the_directory_is_made(string option, string value, string message)
     {

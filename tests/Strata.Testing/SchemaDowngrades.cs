@@ -58,6 +58,13 @@ public static class SchemaDowngrades
             ALTER TABLE uploads DROP COLUMN tags;
             DELETE FROM bucket_configs WHERE kind = 'tagging';
             """,
+        [14] = """
+            DROP TABLE scrub_findings;
+            DROP TABLE scrub_runs;
+            ALTER TABLE versions DROP COLUMN body_hash;
+            ALTER TABLE parts DROP COLUMN body_hash;
+            ALTER TABLE version_parts DROP COLUMN body_hash;
+            """,
     };
 
     /// <summary>The newest schema this file can undo: the current one, when every migration has its undo here.</summary>

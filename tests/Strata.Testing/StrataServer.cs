@@ -40,6 +40,9 @@ public class StrataServer : IAsyncLifetime
     /// <summary>The server's clock; tests move it forward to reach the next MFA code.</summary>
     public ShiftableTime Time { get; } = new();
 
+    /// <summary>strata serve --scrub-interval (zero, the default: only `strata admin scrub`), applied at the next start.</summary>
+    public TimeSpan ScrubInterval { get; set; }
+
     /// <summary>What the last start printed, as `strata serve` prints it to its console.</summary>
     public string StartOutput { get; private set; } = "";
 
@@ -57,6 +60,7 @@ public class StrataServer : IAsyncLifetime
             SigV2 = SigV2,
             DefaultObjectOwnership = DefaultObjectOwnership,
             Time = Time,
+            ScrubInterval = ScrubInterval,
         }, console);
         StartOutput = console.ToString();
     }

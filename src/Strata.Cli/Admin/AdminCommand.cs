@@ -73,10 +73,16 @@ internal static class AdminCommand
         admin.Subcommands.Add(mfa);
         admin.Subcommands.Add(PublicAccessBlockCommand.Create());
         admin.Subcommands.Add(LifecycleCommands.Create(Leaf));
+        admin.Subcommands.Add(ScrubCommand.Create(Leaf));
         return admin;
     }
 
-    internal static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call)
+    internal static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call) =>
+        Leaf(name, description, symbols, call, exitCode: null);
+
+    /// <param name="exitCode">The exit code an answer means (scrub: 1 when it lists damage); 0 for every answer without it.</param>
+    internal static Command Leaf(string name, string description, Symbol[] symbols, Func<ParseResult, AdminClient, Task<JsonDocument?>> call,
+        Func<JsonDocument?, int>? exitCode)
     {
         var command = new Command(name, description);
         foreach (var symbol in symbols)
@@ -95,7 +101,7 @@ internal static class AdminCommand
                 using var answer = await call(parse, client);
                 if (parse.GetValue(Json)) Console.WriteLine(answer is null ? "{}" : JsonSerializer.Serialize(answer.RootElement, Indented));
                 else Console.Write(AdminTables.Render(answer));
-                return 0;
+                return exitCode?.Invoke(answer) ?? 0;
             }
             catch (AdminException refused)
             {

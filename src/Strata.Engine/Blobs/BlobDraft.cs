@@ -15,6 +15,7 @@ internal sealed class BlobDraft : IAsyncDisposable
     private readonly BlobStore _store;
     private readonly int _inlineThreshold;
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private readonly BodyHash _bodyHash = new();
     private byte[]? _buffer;
     private int _buffered;
     private FileStream? _file;
@@ -33,6 +34,7 @@ internal sealed class BlobDraft : IAsyncDisposable
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _md5.AppendData(data.Span);
+        _bodyHash.Append(data.Span);
         Length += data.Length;
         if (_file is null && _buffer is not null && _buffered + data.Length <= _inlineThreshold)
         {
@@ -115,17 +117,18 @@ internal sealed class BlobDraft : IAsyncDisposable
     public async Task<BlobContent> SealAsync(CancellationToken cancellationToken)
     {
         var md5 = _md5.GetHashAndReset();
+        var bodyHash = _bodyHash.GetHashAndReset();
         if (_file is null)
         {
             var inline = _buffered == 0 ? null : _buffer.AsSpan(0, _buffered).ToArray();
-            return new BlobContent(null, inline, Length, md5);
+            return new BlobContent(null, inline, Length, md5) { BodyHash = bodyHash };
         }
         await _file.FlushAsync(cancellationToken);
         _file.Flush(flushToDisk: true);
         await _file.DisposeAsync();
         _file = null;
         Fsync.DirectoryOf(_store.PathOf(_blobId!));
-        return new BlobContent(_blobId, null, Length, md5);
+        return new BlobContent(_blobId, null, Length, md5) { BodyHash = bodyHash };
     }
 
     /// <summary>Called once the metadata that references the file is committed.</summary>
@@ -145,4 +148,8 @@ internal sealed class BlobDraft : IAsyncDisposable
 internal sealed record BodyPace(TimeSpan Window, long MinBytes);
 
 /// <summary>Where a version's bytes live: a blob file, inline in its row, or nowhere (empty).</summary>
-internal sealed record BlobContent(string? BlobId, byte[]? Inline, long Length, byte[] Md5);
+internal sealed record BlobContent(string? BlobId, byte[]? Inline, long Length, byte[] Md5)
+{
+    /// <summary>The body's <see cref="BodyHash"/>, kept in its row for scrubbing and GET verification.</summary>
+    public byte[]? BodyHash { get; init; }
+}

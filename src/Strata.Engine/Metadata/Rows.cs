@@ -8,7 +8,7 @@ namespace Strata.Engine.Metadata;
 /// <summary>Reads rows of the versions table; every query selects <see cref="VersionColumns"/> in this order.</summary>
 internal static class Rows
 {
-    public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline, v.parts_count, v.lock_mode, v.lock_until_ms, v.legal_hold, v.tags";
+    public const string VersionColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, v.headers, v.checksum, v.blob_id, v.inline, v.parts_count, v.lock_mode, v.lock_until_ms, v.legal_hold, v.tags, v.body_hash";
 
     /// <summary>How many columns <see cref="VersionColumns"/> names: the index of a column a query selects after them.</summary>
     public static readonly int VersionColumnCount = VersionColumns.Split(',').Length;
@@ -18,7 +18,7 @@ internal static class Rows
     /// headers, checksum or inline body, so it does not read them. After them, v.acl: <see cref="ReadListed"/> takes the
     /// owner from its first line.
     /// </summary>
-    public const string ListingColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, '', NULL, NULL, NULL, v.parts_count, NULL, NULL, NULL, NULL, v.acl";
+    public const string ListingColumns = "v.seq, v.key, v.version_id, v.is_marker, v.size, v.etag, v.modified_ms, '', NULL, NULL, NULL, v.parts_count, NULL, NULL, NULL, NULL, NULL, v.acl";
 
     /// <summary>A listing row (<see cref="ListingColumns"/>): the version, with its owner when the ACL names one (NULL, the common case: the bucket owner).</summary>
     public static ObjectVersion ReadListed(SqliteDataReader r, byte[] keyBytes)
@@ -28,7 +28,7 @@ internal static class Rows
     }
 
     /// <summary>The same columns unqualified, for RETURNING clauses (which cannot name a table alias).</summary>
-    public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, lock_mode, lock_until_ms, legal_hold, tags";
+    public const string VersionColumnsUnqualified = "seq, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, lock_mode, lock_until_ms, legal_hold, tags, body_hash";
 
     public static ObjectVersion ReadVersion(SqliteDataReader r, byte[]? keyBytes = null)
     {
@@ -50,6 +50,7 @@ internal static class Rows
             PartsCount = (int)r.GetInt64(11),
             Lock = ObjectLock.ObjectLockSql.Read(r, 12),
             Tags = TagSet.Deserialize(r.IsDBNull(15) ? null : r.GetString(15)),
+            BodyHash = r.IsDBNull(16) ? null : (byte[])r.GetValue(16),
         };
     }
 

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 13;
+    public const int Version = 14;
 
     private static readonly string[] Migrations =
     [
@@ -180,6 +180,36 @@ internal static class Schema
         """
         ALTER TABLE versions ADD COLUMN tags TEXT;
         ALTER TABLE uploads ADD COLUMN tags TEXT;
+        """,
+        // 14: scrubbing. Each stored body's BodyHash (XXH128, 16 bytes) computed on write: a version's own body, an uploaded
+        // part's, a completed object's parts'; NULL for bodies written before, which the first scrub fills in. scrub_findings
+        // holds what the last scrub (or a GET) found damaged or missing, by version and part (0: the version's own body), so
+        // a GET refuses such a version at once; scrub_runs the last run's figures per scope ('' every bucket, else a name).
+        """
+        ALTER TABLE versions ADD COLUMN body_hash BLOB;
+        ALTER TABLE parts ADD COLUMN body_hash BLOB;
+        ALTER TABLE version_parts ADD COLUMN body_hash BLOB;
+        CREATE TABLE scrub_findings(
+            seq INTEGER NOT NULL,
+            part_number INTEGER NOT NULL,
+            bucket TEXT NOT NULL,
+            key BLOB NOT NULL,
+            version_id TEXT NOT NULL,
+            modified_ms INTEGER NOT NULL,
+            problem TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            found_ms INTEGER NOT NULL,
+            PRIMARY KEY(seq, part_number)
+        );
+        CREATE TABLE scrub_runs(
+            scope TEXT PRIMARY KEY,
+            started_ms INTEGER NOT NULL,
+            finished_ms INTEGER NOT NULL,
+            versions INTEGER NOT NULL,
+            parts INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            hashes_added INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """,
     ];
 

@@ -111,14 +111,17 @@ internal static class MultipartReads
     public static List<ObjectPart> ObjectParts(SqliteConnection connection, long seq)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT part_number, offset, size, blob_id, inline, checksum FROM version_parts WHERE seq = $s ORDER BY part_number";
+        command.CommandText = "SELECT part_number, offset, size, blob_id, inline, checksum, body_hash FROM version_parts WHERE seq = $s ORDER BY part_number";
         command.With("$s", seq);
         var parts = new List<ObjectPart>();
         using var r = command.ExecuteReader();
         while (r.Read())
         {
             parts.Add(new ObjectPart((int)r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : (byte[])r.GetValue(4),
-                Checksum.Deserialize(r.IsDBNull(5) ? null : r.GetString(5))));
+                Checksum.Deserialize(r.IsDBNull(5) ? null : r.GetString(5)))
+            {
+                BodyHash = r.IsDBNull(6) ? null : (byte[])r.GetValue(6),
+            });
         }
         return parts;
     }

@@ -59,11 +59,11 @@ internal static class MultipartWrites
         }
         var etag = ETag.FromMd5(content.Md5);
         using var insert = tx.Command("""
-            INSERT INTO parts(upload, part_number, size, etag, checksum, modified_ms, blob_id, inline)
-            VALUES($u, $n, $s, $e, $c, $t, $blob, $inline)
+            INSERT INTO parts(upload, part_number, size, etag, checksum, modified_ms, blob_id, inline, body_hash)
+            VALUES($u, $n, $s, $e, $c, $t, $blob, $inline, $bh)
             """)
             .With("$u", upload).With("$n", partNumber).With("$s", content.Length).With("$e", etag).With("$c", checksum?.Serialize())
-            .With("$t", now.ToUnixTimeMilliseconds()).With("$blob", content.BlobId).With("$inline", content.Inline);
+            .With("$t", now.ToUnixTimeMilliseconds()).With("$blob", content.BlobId).With("$inline", content.Inline).With("$bh", content.BodyHash);
         insert.ExecuteNonQuery();
         return new PartInfo(partNumber, content.Length, etag, checksum, now);
     }
@@ -89,7 +89,7 @@ internal static class MultipartWrites
         delete.ExecuteNonQuery();
     }
 
-    private sealed record StoredPart(int Number, long Size, string ETag, string? Checksum, string? BlobId, byte[]? Inline);
+    private sealed record StoredPart(int Number, long Size, string ETag, string? Checksum, string? BlobId, byte[]? Inline, byte[]? BodyHash);
 
     public static CompleteMultipartResult Complete(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId,
         IReadOnlyList<CompletedPart> requested, ChecksumRule checksumRule, WriteConditions? conditions, DateTimeOffset now)
@@ -119,13 +119,13 @@ internal static class MultipartWrites
         // A retain-until date that passed while the parts were uploaded protects nothing any more; the upload still completes.
         if (requestedLock.Retention is { } asked && asked.RetainUntil <= now) requestedLock = requestedLock with { Retention = null };
         var stored = new Dictionary<int, StoredPart>();
-        using (var parts = tx.Command("SELECT part_number, size, etag, checksum, blob_id, inline FROM parts WHERE upload = $u").With("$u", upload))
+        using (var parts = tx.Command("SELECT part_number, size, etag, checksum, blob_id, inline, body_hash FROM parts WHERE upload = $u").With("$u", upload))
         using (var r = parts.ExecuteReader())
         {
             while (r.Read())
             {
                 var part = new StoredPart((int)r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                    r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : (byte[])r.GetValue(5));
+                    r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : (byte[])r.GetValue(5), r.IsDBNull(6) ? null : (byte[])r.GetValue(6));
                 stored[part.Number] = part;
             }
         }
@@ -170,9 +170,9 @@ internal static class MultipartWrites
         long offset = 0;
         foreach (var part in chosen)
         {
-            using var insert = tx.Command("INSERT INTO version_parts(seq, part_number, offset, size, blob_id, inline, checksum) VALUES($s, $n, $o, $z, $b, $i, $c)")
+            using var insert = tx.Command("INSERT INTO version_parts(seq, part_number, offset, size, blob_id, inline, checksum, body_hash) VALUES($s, $n, $o, $z, $b, $i, $c, $bh)")
                 .With("$s", seq).With("$n", part.Number).With("$o", offset).With("$z", part.Size).With("$b", part.BlobId).With("$i", part.Inline)
-                .With("$c", checksum is null ? null : part.Checksum);
+                .With("$c", checksum is null ? null : part.Checksum).With("$bh", part.BodyHash);
             insert.ExecuteNonQuery();
             offset += part.Size;
             stored.Remove(part.Number);

@@ -23,7 +23,11 @@ public sealed record PartChecksum(string Value, long Size);
 public sealed record ChecksumRule(Func<string, string, IReadOnlyList<PartChecksum>, string?> Compose, Checksum? Expected, string? ExpectedType = null);
 
 /// <summary>Where a part of a completed object lies: its byte range in the object, and its checksum if it had one.</summary>
-public sealed record ObjectPart(int PartNumber, long Offset, long Size, string? BlobId, byte[]? Inline, Checksum? Checksum = null);
+public sealed record ObjectPart(int PartNumber, long Offset, long Size, string? BlobId, byte[]? Inline, Checksum? Checksum = null)
+{
+    /// <summary>The part's BodyHash (version_parts.body_hash); null before its first scrub for parts written before schema 14.</summary>
+    public byte[]? BodyHash { get; init; }
+}
 
 public sealed record CompleteMultipartResult(PutObjectResult Put, long Size, Checksum? Checksum);
 

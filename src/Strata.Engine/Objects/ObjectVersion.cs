@@ -28,6 +28,9 @@ public sealed record ObjectVersion(
     /// <summary>The version's tags (empty in listings, which do not read them).</summary>
     public TagSet Tags { get; init; } = TagSet.Empty;
 
+    /// <summary>The body's BodyHash (versions.body_hash): null for a multipart object (its parts keep theirs), in listings, and for bodies written before schema 14 and not yet scrubbed.</summary>
+    public byte[]? BodyHash { get; init; }
+
     /// <summary>Set in listings: the canonical id of the account that owns the version, when it is not the bucket owner (from versions.acl).</summary>
     public string? OwnerId { get; init; }
 }

@@ -35,11 +35,12 @@ internal static class StackWrites
     }
 
     public static PutObjectResult Put(WriteTransaction tx, BlobStore blobs, PutObjectCommand put, BlobContent content, DateTimeOffset now) =>
-        Push(tx, blobs, put, ETag.FromMd5(content.Md5), content.Length, content.BlobId, content.Inline, partsCount: 0, now).Result;
+        Push(tx, blobs, put, ETag.FromMd5(content.Md5), content.Length, content.BlobId, content.Inline, partsCount: 0, now, content.BodyHash).Result;
 
     /// <summary>Pushes an object version on top of the key's stack (PUT, copy, multipart completion alike).</summary>
+    /// <param name="bodyHash">The body's <see cref="BodyHash"/>; null for a multipart object, whose parts keep theirs.</param>
     public static (PutObjectResult Result, long Seq) Push(WriteTransaction tx, BlobStore blobs, PutObjectCommand put, string etag, long size,
-        string? blobId, byte[]? inline, int partsCount, DateTimeOffset now)
+        string? blobId, byte[]? inline, int partsCount, DateTimeOffset now, byte[]? bodyHash = null)
     {
         var (bucketId, state) = Bucket(tx, put.Bucket);
         var key = put.Key.ToUtf8();
@@ -49,7 +50,7 @@ internal static class StackWrites
         var decision = VersionStack.Put(state);
         if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
         var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, size, etag, now,
-            put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Acl, put.Tags.Serialize());
+            put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Acl, put.Tags.Serialize(), bodyHash);
         if (!lockState.IsEmpty) ObjectLockWrites.Apply(tx, seq, lockState);
         SetCurrent(tx, bucketId, key, seq);
         return (new PutObjectResult(decision.NewVersion, etag, now, state), seq);
@@ -104,15 +105,17 @@ internal static class StackWrites
     }
 
     private static long Insert(WriteTransaction tx, long bucketId, byte[] key, VersionId versionId, bool isMarker, long size, string etag,
-        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0, string? acl = null, string? tags = null)
+        DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0, string? acl = null, string? tags = null,
+        byte[]? bodyHash = null)
     {
         using var command = tx.Command("""
-            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, acl, tags)
-            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts, $acl, $tags) RETURNING seq
+            INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, acl, tags, body_hash)
+            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts, $acl, $tags, $bh) RETURNING seq
             """)
             .With("$b", bucketId).With("$k", key).With("$v", versionId.Value).With("$m", isMarker ? 1 : 0)
             .With("$s", size).With("$e", etag).With("$t", now.ToUnixTimeMilliseconds()).With("$h", headers)
-            .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount).With("$acl", acl).With("$tags", tags);
+            .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount).With("$acl", acl).With("$tags", tags)
+            .With("$bh", bodyHash);
         return (long)command.ExecuteScalar()!;
     }
 

@@ -61,6 +61,12 @@ public sealed class StrataServerOptions
 
     /// <summary>How often the lifecycle worker applies the buckets' rules (by <see cref="Time"/>); zero: only when asked through the admin API.</summary>
     public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the background scrubber re-reads every stored body; zero (the default): only `strata admin scrub`.</summary>
+    public TimeSpan ScrubInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The most bytes per second a background scrub reads (default 50 MB/s); zero: as fast as the disk goes.</summary>
+    public long ScrubBytesPerSecond { get; set; } = 50_000_000;
     public string? TlsKeyPath { get; set; }
 
     /// <summary>Free space the data directory's file system keeps, or /_strata/ready answers 503 (see <see cref="Readiness"/>).</summary>
@@ -151,6 +157,7 @@ public sealed class StrataHost : IAsyncDisposable
         if (options.AccessLog) builder.Logging.AddFilter(typeof(AccessLog).FullName, LogLevel.Information);
         // Each lifecycle run's figures are logged (one line per bucket and run), whatever the log level.
         builder.Logging.AddFilter(typeof(Background.LifecycleWorker).FullName, LogLevel.Information);
+        builder.Logging.AddFilter(typeof(Background.ScrubWorker).FullName, LogLevel.Information);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -183,6 +190,9 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton(new Background.LifecycleSchedule(options.LifecycleInterval));
         builder.Services.AddSingleton<Background.LifecycleWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.LifecycleWorker>());
+        builder.Services.AddSingleton(new Background.ScrubSchedule(options.ScrubInterval, options.ScrubBytesPerSecond));
+        builder.Services.AddSingleton<Background.ScrubWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.ScrubWorker>());
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region, options.BaseDomain, options.SigV2));

@@ -22,6 +22,18 @@ internal static class GetObject
         }
         var isHead = HttpMethods.IsHead(ctx.Request.Method);
 
+        try
+        {
+            await ServeAsync(ctx, bucketName, key, versionId, partNumber, isHead);
+        }
+        catch (Engine.Scrub.DamagedContentException damage)
+        {
+            await DamagedBodies.RefuseAsync(ctx, bucketName, damage, damage.AlreadyRecorded);
+        }
+    }
+
+    private static async Task ServeAsync(S3Context ctx, BucketName bucketName, ObjectKey key, VersionId? versionId, int? partNumber, bool isHead)
+    {
         // A version removed between lookup and open (overwrite of an unversioned key) is looked up again:
         // the read then happens after the write, which is what strong consistency allows.
         for (var attempt = 0; ; attempt++)
@@ -40,6 +52,8 @@ internal static class GetObject
             Checksum? partChecksum = null;
             var range = partNumber is { } n ? PartRange(ctx, found, n, out partChecksum) : ByteRange.Parse(ctx.Request.Headers.Range, found.Size);
             var checksumMode = string.Equals(ctx.Request.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase);
+            // A version found damaged is refused before anything is sent; a HEAD checks an inline body too (a GET's open does).
+            ctx.Engine.CheckIntact(found, checkInline: isHead);
             var content = isHead ? Stream.Null : ctx.Engine.OpenContent(found);
             if (content is null && attempt < 3) continue;
             if (content is null) throw S3Fail.Exception(StrataError.InternalError, "object content vanished");
