@@ -200,6 +200,21 @@ public sealed class BackupCommands(StrataServer server) : IClassFixture<StrataSe
         Assert.Single(Directory.EnumerateDirectories(_destination, "snapshot-*"));
     }
 
+    [Fact]
+    public async Task Missing_arguments_exit_2_and_a_directory_that_is_not_a_data_directory_exits_3()
+    {
+        var noData = await OfflineAsync("backup", _destination);
+        var noTarget = await OfflineAsync("restore-data", _destination);
+        var notData = await OfflineAsync("backup", "--data", Path.GetTempPath(), _destination);
+
+        Assert.Equal(2, noData.ExitCode);
+        Assert.Contains("--data", noData.Stderr);
+        Assert.Equal(2, noTarget.ExitCode);
+        Assert.Equal(3, notData.ExitCode);
+        Assert.Contains("is not a Strata data directory", notData.Stderr);
+        Assert.False(Directory.Exists(_destination));
+    }
+
     public void Dispose()
     {
         BackupPaths.Remove(_destination);
