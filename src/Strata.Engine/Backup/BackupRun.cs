@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Strata.Engine.Blobs;
 
 namespace Strata.Engine.Backup;
 
@@ -22,7 +21,7 @@ public sealed record BackupReport(string Destination, int Generation, int Schema
 /// 4. Blob files are never rewritten once sealed, so a link or a copy taken any time after the snapshot has the snapshot's bytes.
 ///
 /// Why an interrupted run leaves the previous backup whole: a run adds files only (a new snapshot-N folder, blobs the previous
-/// manifest does not name), commits the new manifest by an atomic rename after fsyncing all of them, and only then removes what
+/// manifest does not name), commits the new manifest by an atomic rename after making all of them durable (one syncfs), and only then removes what
 /// the new manifest no longer names. The next run removes whatever an interrupted one left.
 /// </summary>
 internal static class BackupRun
@@ -93,13 +92,10 @@ internal static class BackupRun
             }
         } // deferred unlinks run here
 
-        BackupFiles.FlushFile(snapshotPath);
         var (dbSize, dbSha) = BackupFiles.Hash(snapshotPath);
         files.Add(new BackupEntry(snapshotFolder + "/metadata.db", "metadata.db", dbSize, dbSha, null));
         var others = CopyOtherFiles(data, snapshotDirectory, snapshotFolder, files, touched, cancellationToken);
-        touched.Add(snapshotDirectory);
-        foreach (var directory in touched) Fsync.Flush(directory);
-        Fsync.Flush(dest);
+        BackupFiles.MakeDurable(dest); // the snapshot (SQLite's own syncing aside), links, copies and their folders
 
         cancellationToken.ThrowIfCancellationRequested();
         var manifest = new BackupManifest

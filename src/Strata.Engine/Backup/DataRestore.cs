@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Strata.Engine.Blobs;
 
 namespace Strata.Engine.Backup;
 
@@ -39,6 +38,7 @@ public static class DataRestore
             foreach (var entry in manifest.Files.OrderBy(f => f.RestoreAs == "metadata.db" ? 1 : 0))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (entry.RestoreAs == "metadata.db") BackupFiles.MakeDurable(target); // everything it names first
                 var source = Inside(backup, entry.Path);
                 var destination = Inside(target, entry.RestoreAs);
                 if (entry.RestoreAs == DataDirectoryLock.FileName) throw Damaged(backup, entry.Path);
@@ -49,7 +49,7 @@ public static class DataRestore
                 if (copied.Size != entry.Size || copied.Sha256 != entry.Sha256) throw Damaged(backup, entry.Path);
                 bytes += copied.Size;
             }
-            foreach (var folder in touched.OrderByDescending(f => f.Length)) Fsync.Flush(folder);
+            BackupFiles.MakeDurable(target);
         }
         catch
         {
