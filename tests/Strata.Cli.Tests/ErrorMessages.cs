@@ -125,7 +125,7 @@ public sealed class ErrorMessages(StrataServer plain, StrataTlsServer tls) : ICl
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Commands:", result.Stdout);
-        foreach (var command in new[] { "serve", "bench", "admin", "versions", "diff", "undelete", "restore", "collectstatic", "apply", "doctor" }) Assert.Matches($@"(?m)^  {command} ", result.Stdout);
+        foreach (var command in new[] { "serve", "bench", "admin", "versions", "diff", "undelete", "restore", "collectstatic", "apply", "doctor", "backup", "restore-data" }) Assert.Matches($@"(?m)^  {command} ", result.Stdout);
         Assert.DoesNotContain("Required command was not provided", result.Stdout + result.Stderr);
         AssertPlain(result);
     }

@@ -74,6 +74,7 @@ internal static class AdminCommand
         admin.Subcommands.Add(PublicAccessBlockCommand.Create());
         admin.Subcommands.Add(LifecycleCommands.Create(Leaf));
         admin.Subcommands.Add(ScrubCommand.Create(Leaf));
+        admin.Subcommands.Add(BackupLeaf.Create(Leaf));
         return admin;
     }
 

@@ -12,6 +12,7 @@ internal sealed class BlobStore
     public BlobStore(string dataDirectory)
     {
         _root = Path.Combine(dataDirectory, "blobs");
+        Unlinks = new UnlinkHold(Unlink);
         if (!Directory.Exists(_root))
         {
             Directory.CreateDirectory(_root);
@@ -50,8 +51,16 @@ internal sealed class BlobStore
         Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
     });
 
-    /// <summary>Unlinks a blob whose metadata row is gone. Readers that already opened it keep reading.</summary>
+    /// <summary>Held by a running backup: unlinks wait until it has copied the blobs its snapshot names.</summary>
+    public UnlinkHold Unlinks { get; }
+
+    /// <summary>Unlinks a blob whose metadata row is gone (later, while a backup holds unlinks). Readers that already opened it keep reading.</summary>
     public void Delete(string blobId)
+    {
+        if (!Unlinks.Defer(blobId)) Unlink(blobId);
+    }
+
+    private void Unlink(string blobId)
     {
         try
         {

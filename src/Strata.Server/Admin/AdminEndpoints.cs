@@ -73,6 +73,7 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("GET", ["lifecycle", var bucket]) => LifecycleStatusAsync(http, bucket),
             ("POST", ["scrub"]) => RunScrubAsync(http),
             ("GET", ["scrub"]) => LastScrubAsync(http),
+            ("POST", ["backup"]) => BackupAsync(http),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }
