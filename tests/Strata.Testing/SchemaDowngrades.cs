@@ -40,6 +40,12 @@ public static class SchemaDowngrades
             ALTER TABLE uploads DROP COLUMN tags;
             DELETE FROM bucket_configs WHERE kind = 'tagging';
             """,
+        [14] = """
+            DROP TABLE replication_outbox;
+            DROP TABLE replication_status;
+            DROP TABLE remotes;
+            DELETE FROM bucket_configs WHERE kind = 'replication';
+            """,
     };
 
     /// <summary>The SQL that takes the newest schema back to <paramref name="version"/>.</summary>

@@ -14,7 +14,8 @@ namespace Strata.Server.Admin;
 /// The admin API under /_strata/admin/ (documented in docs/ADMIN-API.md): users, their access keys and
 /// policies; other accounts. Requests are SigV4-signed like S3's and only the root user may call it; answers are JSON.
 /// </summary>
-internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthenticator authenticator, MfaVerifier mfa, Background.LifecycleWorker lifecycle)
+internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthenticator authenticator, MfaVerifier mfa, Background.LifecycleWorker lifecycle,
+    Background.Replicator replicator, Background.ReplicationTargets replicationTargets, Background.ReplicationSettings replicationSettings, TimeProvider time)
 {
     private const int MaxPolicyBytes = 6 * 1024; // IAM: an inline user policy is at most 2 KB in AWS; allow a little more
 
@@ -70,6 +71,13 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("DELETE", ["public-access-block"]) => DeletePublicAccessDefaultAsync(http),
             ("POST", ["lifecycle", "run"]) => RunLifecycleAsync(http),
             ("GET", ["lifecycle", var bucket]) => LifecycleStatusAsync(http, bucket),
+            ("POST", ["remotes"]) => AddRemoteAsync(http, caller),
+            ("GET", ["remotes"]) => ListRemotesAsync(http),
+            ("DELETE", ["remotes", var remote]) => RemoveRemoteAsync(http, remote),
+            ("POST", ["remotes", var remote, "check"]) => CheckRemoteAsync(http, remote),
+            ("GET", ["replication", var bucket]) => ReplicationStatusAsync(http, bucket),
+            ("POST", ["replication", var bucket, "retry"]) => RetryReplicationAsync(http, bucket),
+            ("POST", ["replication", var bucket, "queue"]) => QueueExistingAsync(http, bucket),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }

@@ -61,6 +61,12 @@ public sealed class StrataServerOptions
 
     /// <summary>How often the lifecycle worker applies the buckets' rules (by <see cref="Time"/>); zero: only when asked through the admin API.</summary>
     public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Keys the replicator sends at once (a key's versions always go in commit order).</summary>
+    public int ReplicationConcurrency { get; set; } = 8;
+
+    /// <summary>The longest wait between two attempts of a failing replication (the backoff doubles up to it).</summary>
+    public TimeSpan ReplicationRetryMax { get; set; } = TimeSpan.FromMinutes(5);
     public string? TlsKeyPath { get; set; }
 }
 
@@ -178,6 +184,14 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton(new Background.LifecycleSchedule(options.LifecycleInterval));
         builder.Services.AddSingleton<Background.LifecycleWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.LifecycleWorker>());
+        builder.Services.AddSingleton(new Background.ReplicationSettings(directory.Directory, options.Region)
+        {
+            Concurrency = Math.Max(1, options.ReplicationConcurrency),
+            RetryMax = options.ReplicationRetryMax,
+        });
+        builder.Services.AddSingleton<Background.ReplicationTargets>();
+        builder.Services.AddSingleton<Background.Replicator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.Replicator>());
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region, options.BaseDomain, options.SigV2));

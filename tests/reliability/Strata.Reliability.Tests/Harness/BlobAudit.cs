@@ -33,8 +33,8 @@ internal static class BlobAudit
             // Schema 2 added the multipart tables that reference blobs; 3 added identities, 4 the MFA devices'
             // last used step, 5 their clock drift, 6 the record of completed uploads, 7 the bucket configuration
             // documents, 8 the checksum columns, 9 the server-wide settings, 10 the Object Lock columns, 11 the accounts,
-            // 12 the ACL columns and 13 the tags columns, which reference none. A later schema must be checked here: it may reference blobs.
-            Assert.True(schema is >= 2 and <= 13, $"metadata.db has schema version {schema}; this audit knows the blob references of schemas 2 to 13");
+            // 12 the ACL columns, 13 the tags columns and 14 the replication tables, which reference none. A later schema must be checked here: it may reference blobs.
+            Assert.True(schema is >= 2 and <= 14, $"metadata.db has schema version {schema}; this audit knows the blob references of schemas 2 to 14");
             using var command = connection.CreateCommand();
             command.CommandText = ReferencedIds;
             using var reader = command.ExecuteReader();
