@@ -34,6 +34,8 @@ internal static class ServeCommand
         {
             data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership,
         };
+        var replication = new ServeReplicationOptions();
+        replication.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (ReadConfiguration() is not { } config) return CommandErrors.Usage;
@@ -85,6 +87,11 @@ internal static class ServeCommand
                 return CommandErrors.Usage;
             }
             options.DefaultObjectOwnership = defaultOwnership;
+            if (replication.Apply(parse, config, options) is { } replicationRefusal)
+            {
+                await Console.Error.WriteLineAsync("strata serve: " + replicationRefusal);
+                return CommandErrors.Usage;
+            }
             StrataHost host;
             try
             {

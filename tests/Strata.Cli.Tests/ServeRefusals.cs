@@ -28,6 +28,8 @@ public sealed class ServeRefusals : IDisposable
     [InlineData("--sigv2", "yes", "--sigv2 (STRATA_SIGV2) must be on or off; got 'yes'")]
     [InlineData("--lifecycle-interval", "soon", "--lifecycle-interval (STRATA_LIFECYCLE_INTERVAL) must be a duration such as 1h, 30m or 0; got 'soon'")]
     [InlineData("--default-object-ownership", "Enforced", "must be none, ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced; got 'Enforced'")]
+    [InlineData("--replication-concurrency", "0", "--replication-concurrency (STRATA_REPLICATION_CONCURRENCY) must be a whole number, 1 or more")]
+    [InlineData("--replication-retry-max", "later", "--replication-retry-max (STRATA_REPLICATION_RETRY_MAX) must be a duration such as 5m or 30s; got 'later'")]
     public async Task A_malformed_setting_exits_2_before_the_directory_is_made(string option, string value, string message)
     {
         var result = await ServeAsync(["--tls", option, value]);
