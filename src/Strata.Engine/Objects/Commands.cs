@@ -36,6 +36,9 @@ public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, Versi
 {
     /// <summary>A delete marker sent by another server's replicator: marked REPLICA, never queued for replication.</summary>
     public bool IsReplica { get; init; }
+
+    /// <summary>A marker added by a lifecycle expiration: S3 does not replicate those.</summary>
+    public bool FromLifecycle { get; init; }
 }
 
 /// <summary>

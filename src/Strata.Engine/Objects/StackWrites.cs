@@ -92,14 +92,17 @@ internal static class StackWrites
             case DeleteDecision.AddMarker(var marker):
                 var markerSeq = Insert(tx, bucketId, key, marker, isMarker: true, 0, "", now, "", null, null, null);
                 ClearCurrent(tx, bucketId, key);
-                ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, markerSeq, marker, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty, delete.IsReplica, now);
+                if (!delete.FromLifecycle) ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, markerSeq, marker, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty, delete.IsReplica, now);
                 return new DeleteObjectResult(marker, IsDeleteMarker: true);
             case DeleteDecision.AddNullMarker:
                 RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
                 var nullMarkerSeq = Insert(tx, bucketId, key, VersionId.Null, isMarker: true, 0, "", now, "", null, null, null);
                 ClearCurrent(tx, bucketId, key);
-                ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, nullMarkerSeq, VersionId.Null, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty,
-                    delete.IsReplica, now);
+                if (!delete.FromLifecycle)
+                {
+                    ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, nullMarkerSeq, VersionId.Null, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty,
+                        delete.IsReplica, now);
+                }
                 return new DeleteObjectResult(VersionId.Null, IsDeleteMarker: true);
             default: // RemoveNullVersion
                 RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);

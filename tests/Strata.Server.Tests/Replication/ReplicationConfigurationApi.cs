@@ -127,4 +127,62 @@ public sealed class ReplicationConfigurationApi(ReplicationPair pair) : IClassFi
         using var s3 = pair.Destination.CreateClient();
         Assert.Empty(await ReplicationPair.VersionsAsync(s3, versioned)); // the probe left nothing behind
     }
+    [Fact]
+    public async Task A_user_needs_s3_PutReplicationConfiguration_to_set_and_s3_GetReplicationConfiguration_to_read()
+    {
+        var bucket = await pair.Source.CreateBucketAsync(versioning: true);
+        using (var root = pair.Source.CreateClient())
+        {
+            await root.PutBucketReplicationAsync(new PutBucketReplicationRequest { BucketName = bucket, Configuration = ReplicationPair.Configuration("arn:strata:remote:dst:target-bucket") });
+        }
+        var policy = $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetReplicationConfiguration","Resource":"arn:aws:s3:::{{bucket}}"}]}
+            """;
+        var (id, secret) = await pair.Source.CreateUserAsync("reader-" + Guid.NewGuid().ToString("N")[..8], policy);
+        using var reader = pair.Source.CreateClient(id, secret);
+
+        var read = await reader.GetBucketReplicationAsync(new GetBucketReplicationRequest { BucketName = bucket });
+        var put = await Assert.ThrowsAsync<AmazonS3Exception>(() => reader.PutBucketReplicationAsync(new PutBucketReplicationRequest
+        {
+            BucketName = bucket,
+            Configuration = ReplicationPair.Configuration("arn:strata:remote:dst:other-bucket"),
+        }));
+        var delete = await Assert.ThrowsAsync<AmazonS3Exception>(() => reader.DeleteBucketReplicationAsync(new DeleteBucketReplicationRequest { BucketName = bucket }));
+
+        Assert.Equal("all", Assert.Single(read.Configuration.Rules).Id);
+        Assert.Equal("AccessDenied", put.ErrorCode);
+        Assert.Equal("AccessDenied", delete.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_marker_added_by_lifecycle_expiration_is_not_queued()
+    {
+        var bucket = await pair.Source.CreateBucketAsync(versioning: true);
+        var target = await pair.Destination.CreateBucketAsync(versioning: true);
+        using var s3 = pair.Source.CreateClient();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "tmp/a", ContentBody = "a" });
+        await s3.PutBucketReplicationAsync(new PutBucketReplicationRequest { BucketName = bucket, Configuration = ReplicationPair.Configuration("arn:strata:remote:dst:" + target) });
+        await s3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
+        {
+            BucketName = bucket,
+            Configuration = new LifecycleConfiguration
+            {
+                Rules =
+                [
+                    new LifecycleRule
+                    {
+                        Id = "expire", Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = "tmp/" },
+                        Expiration = new LifecycleRuleExpiration { Date = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
+                    },
+                ],
+            },
+        });
+
+        await pair.Source.Host.RunLifecycleAsync(bucket);
+        using var status = await pair.StatusAsync(bucket);
+
+        Assert.True((await ReplicationPair.VersionsAsync(s3, bucket)).Single(v => v.IsLatest == true).IsDeleteMarker);
+        Assert.Equal(0, status.RootElement.GetProperty("backlogVersions").GetInt64());
+        Assert.Equal(0, status.RootElement.GetProperty("sentVersions").GetInt64());
+    }
 }
