@@ -14,6 +14,7 @@ root.Subcommands.Add(ApplyCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(RestoreDataCommand.Create());
+root.Subcommands.Add(ReplicateCommand.Create());
 // Ctrl-C and SIGTERM cancel the command's token; the default 2 s grace would cut a server's clean stop
 // short (Kestrel lets in-flight requests finish for up to 30 s), so allow that and a little more.
 var parse = root.Parse(args);

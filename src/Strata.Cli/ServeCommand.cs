@@ -46,6 +46,8 @@ internal static class ServeCommand
         {
             configFile, data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership, minFreeSpace, scrubInterval, scrubRate,
         };
+        var replication = new ServeReplicationOptions();
+        replication.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var layered = ServeSettings.Layer(parse, command, Environment.GetEnvironmentVariable);
@@ -112,6 +114,11 @@ internal static class ServeCommand
                     return CommandErrors.Usage;
                 }
                 options.MinFreeSpace = threshold;
+            }
+            if (replication.Apply(parse, options) is { } replicationRefusal)
+            {
+                await Console.Error.WriteLineAsync("strata serve: " + replicationRefusal);
+                return CommandErrors.Usage;
             }
             StrataHost host;
             try

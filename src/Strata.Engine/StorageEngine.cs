@@ -270,10 +270,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     }
 
     public Task<CompleteMultipartResult> CompleteMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId,
-        IReadOnlyList<CompletedPart> parts, ChecksumRule checksum, WriteConditions? conditions = null)
+        IReadOnlyList<CompletedPart> parts, ChecksumRule checksum, WriteConditions? conditions = null, bool isReplica = false)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Complete(tx, Blobs, bucket, key, uploadId, parts, checksum, conditions, now));
+        return _committer.WriteAsync(tx => MultipartWrites.Complete(tx, Blobs, bucket, key, uploadId, parts, checksum, conditions, now, isReplica));
     }
 
     public Task AbortMultipartUploadAsync(BucketName bucket, ObjectKey key, string uploadId) =>

@@ -31,6 +31,8 @@ public sealed class ServeRefusals : IDisposable
     [InlineData("--scrub-rate", "fast", "--scrub-rate (STRATA_SCRUB_RATE) must be a number of MB/s such as 50, or 0 for unpaced; got 'fast'")]
     [InlineData("--scrub-rate", "-5", "got '-5'")]
     [InlineData("--default-object-ownership", "Enforced", "must be none, ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced; got 'Enforced'")]
+    [InlineData("--replication-concurrency", "0", "--replication-concurrency (STRATA_REPLICATION_CONCURRENCY) must be a whole number, 1 or more")]
+    [InlineData("--replication-retry-max", "later", "--replication-retry-max (STRATA_REPLICATION_RETRY_MAX) must be a duration such as 5m or 30s; got 'later'")]
     public async Task A_malformed_setting_exits_2_before_the_directory_is_made(string option, string value, string message)
     {
         var result = await ServeAsync(["--tls", option, value]);

@@ -65,6 +65,12 @@ public static class SchemaDowngrades
             ALTER TABLE parts DROP COLUMN body_hash;
             ALTER TABLE version_parts DROP COLUMN body_hash;
             """,
+        [15] = """
+            DROP TABLE replication_outbox;
+            DROP TABLE replication_status;
+            DROP TABLE remotes;
+            DELETE FROM bucket_configs WHERE kind = 'replication';
+            """,
     };
 
     /// <summary>The newest schema this file can undo: the current one, when every migration has its undo here.</summary>

@@ -46,13 +46,21 @@ public class StrataServer : IAsyncLifetime
     /// <summary>What the last start printed, as `strata serve` prints it to its console.</summary>
     public string StartOutput { get; private set; } = "";
 
+    /// <summary>Serve on the same port after a restart (a replication test's destination, whose URL the source keeps).</summary>
+    public bool KeepPort { get; init; }
+
+    /// <summary>Settings beyond the fixture's (e.g. the replicator's retry cap), applied before each start.</summary>
+    public Action<StrataServerOptions>? Configure { get; init; }
+
+    private int? _port;
+
     public async Task StartAsync()
     {
         using var console = new StringWriter();
-        _host = await StrataHost.StartAsync(new StrataServerOptions
+        var options = new StrataServerOptions
         {
             DataDirectory = DataDirectory,
-            Listen = "127.0.0.1:0",
+            Listen = _port is { } port ? $"127.0.0.1:{port}" : "127.0.0.1:0",
             RootAccessKey = AccessKey,
             RootSecretKey = SecretKey,
             Tls = Tls,
@@ -61,7 +69,10 @@ public class StrataServer : IAsyncLifetime
             DefaultObjectOwnership = DefaultObjectOwnership,
             Time = Time,
             ScrubInterval = ScrubInterval,
-        }, console);
+        };
+        Configure?.Invoke(options);
+        _host = await StrataHost.StartAsync(options, console);
+        if (KeepPort) _port = _host.Endpoint.Port;
         StartOutput = console.ToString();
     }
 

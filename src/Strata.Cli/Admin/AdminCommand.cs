@@ -75,6 +75,8 @@ internal static class AdminCommand
         admin.Subcommands.Add(LifecycleCommands.Create(Leaf));
         admin.Subcommands.Add(ScrubCommand.Create(Leaf));
         admin.Subcommands.Add(BackupLeaf.Create(Leaf));
+        admin.Subcommands.Add(RemoteCommands.Create());
+        admin.Subcommands.Add(RemoteCommands.CreateReplication());
         return admin;
     }
 
@@ -91,16 +93,22 @@ internal static class AdminCommand
             if (symbol is Argument argument) command.Arguments.Add(argument);
             else if (symbol is Option option) command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, Connection, Json, call));
+        return command;
+    }
+
+    /// <summary>Sends one admin call as the root user and prints the answer (a table, or the JSON with --json); also for `strata replicate`.</summary>
+    internal static Task<int> RunAsync(ParseResult parse, EndpointOptions endpoint, Option<bool> json, Func<ParseResult, AdminClient, Task<JsonDocument?>> call) =>
+        CommandErrors.RunAsync(async () =>
         {
-            var connection = Connection.Resolve(parse);
+            var connection = endpoint.Resolve(parse);
             var keys = RootKeys(connection) ?? throw new FormatException(
                 "No root credentials: set STRATA_ROOT_ACCESS_KEY and STRATA_ROOT_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or pass --profile NAME.");
             try
             {
-                using var client = new AdminClient(Connection.Endpoint!, keys.AccessKey, keys.SecretKey, S3Connection.ResolveRegion(connection), connection.CaBundle);
+                using var client = new AdminClient(endpoint.Endpoint!, keys.AccessKey, keys.SecretKey, S3Connection.ResolveRegion(connection), connection.CaBundle);
                 using var answer = await call(parse, client);
-                if (parse.GetValue(Json)) Console.WriteLine(answer is null ? "{}" : JsonSerializer.Serialize(answer.RootElement, Indented));
+                if (parse.GetValue(json)) Console.WriteLine(answer is null ? "{}" : JsonSerializer.Serialize(answer.RootElement, Indented));
                 else Console.Write(AdminTables.Render(answer));
                 return exitCode?.Invoke(answer) ?? 0;
             }
@@ -109,9 +117,7 @@ internal static class AdminCommand
                 await Console.Error.WriteLineAsync(refused.Message);
                 return 1;
             }
-        }, Connection, interrupted: "Interrupted."));
-        return command;
-    }
+        }, endpoint, interrupted: "Interrupted.");
 
     /// <summary>An explicit --profile first; then the root keys in STRATA_ROOT_*; then the AWS chain (AWS_* variables, AWS_PROFILE or default).</summary>
     private static (string AccessKey, string SecretKey)? RootKeys(S3ConnectionOptions connection)

@@ -29,6 +29,9 @@ public sealed record S3ConnectionOptions
 
     /// <summary>Keys to sign with instead of the profile or the default chain, e.g. an application's key that `strata doctor` probes.</summary>
     public AWSCredentials? Credentials { get; init; }
+
+    /// <summary>With an endpoint URL: path-style addressing (the default; S3-compatible servers rarely have wildcard DNS), or virtual-hosted with false.</summary>
+    public bool? ForcePathStyle { get; init; }
 }
 
 /// <summary>Creates AWSSDK.S3 clients from <see cref="S3ConnectionOptions"/>.</summary>
@@ -54,7 +57,7 @@ public static class S3Connection
         if (options.EndpointUrl is { Length: > 0 } endpoint)
         {
             config.ServiceURL = endpoint;
-            config.ForcePathStyle = true;
+            config.ForcePathStyle = options.ForcePathStyle ?? true;
             config.AuthenticationRegion = region;
         }
         else

@@ -25,6 +25,9 @@ public static class BucketConfigKind
     /// <summary>The bucket's ACL in StoredAcl form; none is private, owned by the bucket owner.</summary>
     public const string Acl = "acl";
 
+    /// <summary>The replication configuration, in ReplicationConfiguration's stored (JSON) form.</summary>
+    public const string Replication = "replication";
+
     /// <summary>The bucket's Object Ownership (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter); none is no controls.</summary>
     public const string Ownership = "ownership";
 }

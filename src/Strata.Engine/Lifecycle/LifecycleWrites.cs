@@ -83,7 +83,7 @@ internal static class LifecycleWrites
     {
         var replacesNull = state != VersioningState.Enabled && top.VersionId == VersionId.Null;
         if (replacesNull && IsProtected(tx, bucketId, key, top.VersionId, now)) return;
-        StackWrites.Delete(tx, blobs, new DeleteObjectCommand(bucket, ObjectKey.FromUtf8(key), VersionId: null), now);
+        StackWrites.Delete(tx, blobs, new DeleteObjectCommand(bucket, ObjectKey.FromUtf8(key), VersionId: null) { FromLifecycle = true }, now);
         if (state != VersioningState.Unversioned) counts.MarkersAdded++;
         if (replacesNull)
         {

@@ -9,7 +9,7 @@ namespace Strata.Engine.Metadata;
 /// </summary>
 internal static class Schema
 {
-    public const int Version = 14;
+    public const int Version = 15;
 
     private static readonly string[] Migrations =
     [
@@ -209,6 +209,40 @@ internal static class Schema
             parts INTEGER NOT NULL,
             bytes INTEGER NOT NULL,
             hashes_added INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // 15: replication. Each version or delete marker a bucket's replication rule sends is queued in replication_outbox in
+        // the transaction that commits it, and leaves when the destination has it; replication_status holds a version's
+        // x-amz-replication-status (PENDING, COMPLETED, FAILED; REPLICA for a version written by replication). remotes are
+        // the targets of `strata admin remote add`, the secret sealed as access_keys' are.
+        """
+        CREATE TABLE replication_outbox(
+            id INTEGER PRIMARY KEY,
+            bucket_id INTEGER NOT NULL,
+            key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            version_id TEXT NOT NULL,
+            is_marker INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            queued_ms INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_ms INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX replication_outbox_key ON replication_outbox(bucket_id, key, id);
+        CREATE INDEX replication_outbox_seq ON replication_outbox(seq);
+        CREATE TABLE replication_status(seq INTEGER PRIMARY KEY, status TEXT NOT NULL);
+        CREATE TABLE remotes(
+            name TEXT PRIMARY KEY,
+            endpoint TEXT NOT NULL,
+            region TEXT NOT NULL,
+            path_style INTEGER NOT NULL,
+            ca_bundle TEXT,
+            access_key_id TEXT NOT NULL,
+            secret BLOB NOT NULL,
+            created_ms INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
     ];

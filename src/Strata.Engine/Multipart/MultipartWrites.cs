@@ -92,7 +92,7 @@ internal static class MultipartWrites
     private sealed record StoredPart(int Number, long Size, string ETag, string? Checksum, string? BlobId, byte[]? Inline, byte[]? BodyHash);
 
     public static CompleteMultipartResult Complete(WriteTransaction tx, BlobStore blobs, BucketName bucket, ObjectKey key, string uploadId,
-        IReadOnlyList<CompletedPart> requested, ChecksumRule checksumRule, WriteConditions? conditions, DateTimeOffset now)
+        IReadOnlyList<CompletedPart> requested, ChecksumRule checksumRule, WriteConditions? conditions, DateTimeOffset now, bool isReplica = false)
     {
         var partList = PartList(requested);
         if (FindUpload(tx, bucket, key, uploadId) is not { } upload)
@@ -165,6 +165,7 @@ internal static class MultipartWrites
         {
             Acl = acl,
             Tags = TagSet.Deserialize(tags),
+            IsReplica = isReplica,
         };
         var (put, seq) = StackWrites.Push(tx, blobs, command, etag, size, blobId: null, inline: null, partsCount: chosen.Count, now);
         long offset = 0;

@@ -18,6 +18,8 @@ public sealed record PutObjectCommand(
     public TagSet Tags { get; init; } = TagSet.Empty;
     /// <summary>The new version's ACL in StoredAcl form; null is private, owned by the bucket owner.</summary>
     public string? Acl { get; init; }
+    /// <summary>Written by another server's replicator (x-strata-replica from an authenticated caller): marked REPLICA, never queued for replication.</summary>
+    public bool IsReplica { get; init; }
 }
 
 /// <summary>
@@ -30,7 +32,14 @@ public sealed record PutObjectResult(VersionId VersionId, string ETag, DateTimeO
 
 /// <param name="MfaVerified">The request carried a valid x-amz-mfa code (needed for versions in MFA Delete buckets).</param>
 /// <param name="BypassGovernance">x-amz-bypass-governance-retention: true, from a caller allowed s3:BypassGovernanceRetention.</param>
-public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, VersionId? VersionId, bool MfaVerified = false, bool BypassGovernance = false);
+public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, VersionId? VersionId, bool MfaVerified = false, bool BypassGovernance = false)
+{
+    /// <summary>A delete marker sent by another server's replicator: marked REPLICA, never queued for replication.</summary>
+    public bool IsReplica { get; init; }
+
+    /// <summary>A marker added by a lifecycle expiration: S3 does not replicate those.</summary>
+    public bool FromLifecycle { get; init; }
+}
 
 /// <summary>
 /// What a DELETE did: <paramref name="VersionId"/> is the marker created or the version removed

@@ -2,6 +2,7 @@ using Strata.Core;
 using Strata.Engine.Blobs;
 using Strata.Engine.Metadata;
 using Strata.Engine.ObjectLock;
+using Strata.Engine.Replication;
 
 namespace Strata.Engine.Objects;
 
@@ -53,6 +54,7 @@ internal static class StackWrites
             put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Acl, put.Tags.Serialize(), bodyHash);
         if (!lockState.IsEmpty) ObjectLockWrites.Apply(tx, seq, lockState);
         SetCurrent(tx, bucketId, key, seq);
+        ReplicationOutbox.OnNewVersion(tx, bucketId, put.Key, key, seq, decision.NewVersion, isDeleteMarker: false, size, put.Tags, put.IsReplica, now);
         return (new PutObjectResult(decision.NewVersion, etag, now, state), seq);
     }
 
@@ -89,13 +91,19 @@ internal static class StackWrites
                     return new DeleteObjectResult(id, removed?.IsDeleteMarker ?? false);
                 }
             case DeleteDecision.AddMarker(var marker):
-                Insert(tx, bucketId, key, marker, isMarker: true, 0, "", now, "", null, null, null);
+                var markerSeq = Insert(tx, bucketId, key, marker, isMarker: true, 0, "", now, "", null, null, null);
                 ClearCurrent(tx, bucketId, key);
+                if (!delete.FromLifecycle) ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, markerSeq, marker, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty, delete.IsReplica, now);
                 return new DeleteObjectResult(marker, IsDeleteMarker: true);
             case DeleteDecision.AddNullMarker:
                 RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
-                Insert(tx, bucketId, key, VersionId.Null, isMarker: true, 0, "", now, "", null, null, null);
+                var nullMarkerSeq = Insert(tx, bucketId, key, VersionId.Null, isMarker: true, 0, "", now, "", null, null, null);
                 ClearCurrent(tx, bucketId, key);
+                if (!delete.FromLifecycle)
+                {
+                    ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, nullMarkerSeq, VersionId.Null, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty,
+                        delete.IsReplica, now);
+                }
                 return new DeleteObjectResult(VersionId.Null, IsDeleteMarker: true);
             default: // RemoveNullVersion
                 RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);

@@ -15,7 +15,8 @@ namespace Strata.Server.Admin;
 /// policies; other accounts. Requests are SigV4-signed like S3's and only the root user may call it; answers are JSON.
 /// </summary>
 internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthenticator authenticator, MfaVerifier mfa, Background.LifecycleWorker lifecycle,
-    Background.ScrubWorker scrub)
+    Background.ScrubWorker scrub, Background.Replicator replicator, Background.ReplicationTargets replicationTargets,
+    Background.ReplicationSettings replicationSettings, TimeProvider time)
 {
     private const int MaxPolicyBytes = 6 * 1024; // IAM: an inline user policy is at most 2 KB in AWS; allow a little more
 
@@ -74,6 +75,13 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("POST", ["scrub"]) => RunScrubAsync(http),
             ("GET", ["scrub"]) => LastScrubAsync(http),
             ("POST", ["backup"]) => BackupAsync(http),
+            ("POST", ["remotes"]) => AddRemoteAsync(http, caller),
+            ("GET", ["remotes"]) => ListRemotesAsync(http),
+            ("DELETE", ["remotes", var remote]) => RemoveRemoteAsync(http, remote),
+            ("POST", ["remotes", var remote, "check"]) => CheckRemoteAsync(http, remote),
+            ("GET", ["replication", var bucket]) => ReplicationStatusAsync(http, bucket),
+            ("POST", ["replication", var bucket, "retry"]) => RetryReplicationAsync(http, bucket),
+            ("POST", ["replication", var bucket, "queue"]) => QueueExistingAsync(http, bucket),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }

@@ -60,6 +60,9 @@ internal static class S3Actions
             S3Operation.GetBucketLifecycleConfiguration => "s3:GetLifecycleConfiguration",
             // S3: DeleteBucketLifecycle needs s3:PutLifecycleConfiguration; there is no delete action.
             S3Operation.PutBucketLifecycleConfiguration or S3Operation.DeleteBucketLifecycle => "s3:PutLifecycleConfiguration",
+            S3Operation.GetBucketReplication => "s3:GetReplicationConfiguration",
+            // S3: DeleteBucketReplication needs s3:PutReplicationConfiguration; there is no delete action.
+            S3Operation.PutBucketReplication or S3Operation.DeleteBucketReplication => "s3:PutReplicationConfiguration",
             S3Operation.GetBucketOwnershipControls => "s3:GetBucketOwnershipControls",
             S3Operation.PutBucketOwnershipControls or S3Operation.DeleteBucketOwnershipControls => "s3:PutBucketOwnershipControls",
             S3Operation.PreflightCors => null, // anonymous: answered from the CORS rules alone

@@ -67,6 +67,12 @@ public sealed class StrataServerOptions
 
     /// <summary>The most bytes per second a background scrub reads (default 50 MB/s); zero: as fast as the disk goes.</summary>
     public long ScrubBytesPerSecond { get; set; } = 50_000_000;
+
+    /// <summary>Keys the replicator sends at once (a key's versions always go in commit order).</summary>
+    public int ReplicationConcurrency { get; set; } = 8;
+
+    /// <summary>The longest wait between two attempts of a failing replication (the backoff doubles up to it).</summary>
+    public TimeSpan ReplicationRetryMax { get; set; } = TimeSpan.FromMinutes(5);
     public string? TlsKeyPath { get; set; }
 
     /// <summary>Free space the data directory's file system keeps, or /_strata/ready answers 503 (see <see cref="Readiness"/>).</summary>
@@ -193,6 +199,14 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton(new Background.ScrubSchedule(options.ScrubInterval, options.ScrubBytesPerSecond));
         builder.Services.AddSingleton<Background.ScrubWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.ScrubWorker>());
+        builder.Services.AddSingleton(new Background.ReplicationSettings(directory.Directory, options.Region)
+        {
+            Concurrency = Math.Max(1, options.ReplicationConcurrency),
+            RetryMax = options.ReplicationRetryMax,
+        });
+        builder.Services.AddSingleton<Background.ReplicationTargets>();
+        builder.Services.AddSingleton<Background.Replicator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Background.Replicator>());
         builder.Services.AddSingleton<Admin.AdminEndpoints>();
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region, options.BaseDomain, options.SigV2));

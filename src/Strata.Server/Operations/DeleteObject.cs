@@ -15,7 +15,10 @@ internal static class DeleteObject
         var versionText = ctx.S3.QueryValue("versionId");
         VersionId? versionId = versionText is null ? null : VersionId.Parse(versionText);
         var bypass = versionId is not null && ObjectLockHeaders.Bypass(ctx, key);
-        var result = await ctx.Engine.DeleteObjectAsync(new DeleteObjectCommand(bucket, key, versionId, ctx.MfaVerified, bypass));
+        var result = await ctx.Engine.DeleteObjectAsync(new DeleteObjectCommand(bucket, key, versionId, ctx.MfaVerified, bypass)
+        {
+            IsReplica = versionId is null && ReplicationHeaders.IsReplicaWrite(ctx),
+        });
         if (result.VersionId is { } id) ctx.Response.Headers["x-amz-version-id"] = id.Value;
         if (result.IsDeleteMarker) ctx.Response.Headers["x-amz-delete-marker"] = "true";
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;

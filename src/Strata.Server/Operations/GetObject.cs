@@ -61,6 +61,7 @@ internal static class GetObject
             {
                 ObjectResponse.WriteHeaders(ctx.Response, bucket, found, ctx.Request.Query);
                 ObjectLockHeaders.Write(ctx, found);
+                ReplicationHeaders.WriteStatus(ctx, bucket, found);
                 if (range is { } r)
                 {
                     ctx.Response.StatusCode = StatusCodes.Status206PartialContent;

@@ -146,7 +146,8 @@ internal static class Multipart
         var conditions = HttpValues.ReadWriteConditions(ctx.Request);
         var parts = await CompleteRequestReader.ReadAsync(ctx.Caller.Payload);
         var rule = new ChecksumRule(MultipartChecksum.Compose, ExpectedChecksum(ctx.Request), ctx.Request.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant());
-        var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, rule, conditions);
+        var result = await ctx.Engine.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, rule, conditions,
+            ReplicationHeaders.IsReplicaWrite(ctx));
 
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
         if (result.Put.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.Put.VersionId.Value;

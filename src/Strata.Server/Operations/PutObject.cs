@@ -40,7 +40,7 @@ internal static class PutObject
         await draft.WriteFromAsync(body, ctx.Aborted, BodyPace);
         if (length is not null && draft.Length != length) S3Fail.With(StrataError.IncompleteBody);
         var checksum = ctx.Caller.Checksum() is { } c ? new Checksum(c.Algorithm, c.Value) : null;
-        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock) { Acl = acl, Tags = tags };
+        var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock) { Acl = acl, Tags = tags, IsReplica = ReplicationHeaders.IsReplicaWrite(ctx) };
         var result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5, ctx.Aborted);
 
         ctx.Response.Headers.ETag = result.ETag;

@@ -123,7 +123,7 @@ internal sealed class S3Request
     internal static readonly string[] UnsupportedSubresources =
     [
         "encryption",
-        "replication", "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
+        "website", "logging", "notification", "requestPayment", "accelerate", "analytics", "inventory",
         "metrics", "intelligent-tiering", "torrent", "restore", "select",
     ];
 
@@ -191,6 +191,17 @@ internal sealed class S3Request
                 ("GET", _) => S3Operation.GetBucketLifecycleConfiguration,
                 ("PUT", _) => S3Operation.PutBucketLifecycleConfiguration,
                 ("DELETE", _) => S3Operation.DeleteBucketLifecycle,
+                _ => S3Operation.Unsupported,
+            };
+        }
+        if (hasBucket && query.ContainsKey("replication"))
+        {
+            return (method, hasKey) switch
+            {
+                (_, true) => S3Operation.Unsupported, // replication is a bucket's subresource only
+                ("GET", _) => S3Operation.GetBucketReplication,
+                ("PUT", _) => S3Operation.PutBucketReplication,
+                ("DELETE", _) => S3Operation.DeleteBucketReplication,
                 _ => S3Operation.Unsupported,
             };
         }

@@ -14,7 +14,6 @@ internal static class UnsetConfiguration
     internal static readonly Entry[] Entries =
     [
         new("website", "s3:GetBucketWebsite", StrataError.NoSuchWebsiteConfiguration),
-        new("replication", "s3:GetReplicationConfiguration", StrataError.ReplicationConfigurationNotFoundError),
     ];
 
     public static Entry? Find(IQueryCollection query)

@@ -33,9 +33,9 @@ internal static class BlobAudit
             // Schema 2 added the multipart tables that reference blobs; 3 added identities, 4 the MFA devices'
             // last used step, 5 their clock drift, 6 the record of completed uploads, 7 the bucket configuration
             // documents, 8 the checksum columns, 9 the server-wide settings, 10 the Object Lock columns, 11 the accounts,
-            // 12 the ACL columns, 13 the tags columns and 14 the body hashes and scrub findings (by version, not by blob), which reference none.
-            // A later schema must be checked here: it may reference blobs.
-            Assert.True(schema is >= 2 and <= 14, $"metadata.db has schema version {schema}; this audit knows the blob references of schemas 2 to 14");
+            // 12 the ACL columns, 13 the tags columns, 14 the body hashes and scrub findings (by version, not by blob) and 15 the
+            // replication tables, which reference none. A later schema must be checked here: it may reference blobs.
+            Assert.True(schema is >= 2 and <= 15, $"metadata.db has schema version {schema}; this audit knows the blob references of schemas 2 to 15");
             using var command = connection.CreateCommand();
             command.CommandText = ReferencedIds;
             using var reader = command.ExecuteReader();

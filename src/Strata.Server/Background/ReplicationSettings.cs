@@ -1,0 +1,22 @@
+namespace Strata.Server.Background;
+
+/// <summary>How the replicator sends (`strata serve --replication-*`).</summary>
+internal sealed record ReplicationSettings(string DataDirectory, string Region)
+{
+    /// <summary>Keys sent at once; a key's versions always go one after another, in commit order.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>The longest wait between two scheduled attempts of a failing item (the backoff doubles up to it, with jitter).</summary>
+    public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Objects larger than this go as a multipart upload of <see cref="PartSize"/> parts.</summary>
+    public long MultipartThreshold { get; init; } = 64L * 1024 * 1024;
+
+    public long PartSize { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>How often an idle replicator looks for new items.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Sends that failed this many times show FAILED (before, a passing glitch shows PENDING).</summary>
+    public int FailedAfter { get; init; } = 3;
+}
