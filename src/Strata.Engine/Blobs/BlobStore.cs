@@ -19,6 +19,9 @@ internal sealed class BlobStore
         }
     }
 
+    /// <summary>The data directory's figures (blob files, and each bucket's versions) for /metrics and admin stats.</summary>
+    public Diagnostics.StoreFigures Figures { get; } = new();
+
     public static string NewId() => Guid.NewGuid().ToString("N");
 
     public string PathOf(string blobId)
@@ -51,11 +54,15 @@ internal sealed class BlobStore
     });
 
     /// <summary>Unlinks a blob whose metadata row is gone. Readers that already opened it keep reading.</summary>
-    public void Delete(string blobId)
+    /// <param name="sealed">False for a draft's file that was never sealed, and so never counted in <see cref="Figures"/>.</param>
+    public void Delete(string blobId, bool @sealed = true)
     {
         try
         {
-            File.Delete(PathOf(blobId));
+            var file = new FileInfo(PathOf(blobId));
+            var length = @sealed && file.Exists ? file.Length : -1;
+            file.Delete();
+            if (length >= 0) Figures.BlobDeleted(length);
         }
         catch (DirectoryNotFoundException)
         {
@@ -66,16 +73,23 @@ internal sealed class BlobStore
     public int SweepOrphans(Func<string, bool> isReferenced)
     {
         var removed = 0;
-        foreach (var dir in Directory.EnumerateDirectories(_root))
+        long kept = 0, keptBytes = 0;
+        foreach (var dir in new DirectoryInfo(_root).EnumerateDirectories())
         {
-            foreach (var file in Directory.EnumerateFiles(dir))
+            foreach (var file in dir.EnumerateFiles())
             {
-                var id = Path.GetFileName(file);
-                if (id.Length == 32 && isReferenced(id)) continue;
-                File.Delete(file);
+                var id = file.Name;
+                if (id.Length == 32 && isReferenced(id))
+                {
+                    kept++;
+                    keptBytes += file.Length;
+                    continue;
+                }
+                file.Delete();
                 removed++;
             }
         }
+        Figures.SetBlobs(kept, keptBytes);
         return removed;
     }
 }
