@@ -30,9 +30,15 @@ internal static class ServeCommand
         {
             Description = "How often lifecycle rules are applied, e.g. 1h, 30m; 0 only on `strata admin lifecycle run` (default 1h; env STRATA_LIFECYCLE_INTERVAL)",
         };
+        var metricsListen = new Option<string?>("--metrics-listen")
+        {
+            Description = "HOST:PORT of a separate plain-HTTP listener for /metrics (default: /metrics on the S3 port; env STRATA_METRICS_LISTEN)",
+        };
+        var metricsPublic = new Option<bool>("--metrics-public") { Description = "Answer /metrics to any address, not only loopback (env STRATA_METRICS_PUBLIC)" };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
             data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership,
+            metricsListen, metricsPublic,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,6 +55,8 @@ internal static class ServeCommand
                 AccessLog = parse.GetValue(accessLog) || IsTrue(config["ACCESS_LOG"]),
                 RootAccessKey = config["ROOT_ACCESS_KEY"],
                 RootSecretKey = config["ROOT_SECRET_KEY"],
+                MetricsListen = parse.GetValue(metricsListen) ?? config["METRICS_LISTEN"],
+                MetricsPublic = parse.GetValue(metricsPublic) || IsTrue(config["METRICS_PUBLIC"]),
             };
             // A setting that is not a count is refused, never replaced by the default.
             var configuredMax = config["MAX_CONNECTIONS"];
@@ -97,6 +105,7 @@ internal static class ServeCommand
             }
             await using var running = host;
             Console.WriteLine($"Strata is serving S3 at {host.Endpoint} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
+            Console.WriteLine($"Prometheus metrics at {host.MetricsEndpoint} ({(options.MetricsPublic ? "any caller" : "loopback callers only")}).");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
