@@ -108,6 +108,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Each bucket's objects, versions, delete markers, bytes and open uploads (or one bucket's), counted in memory.</summary>
     public List<Diagnostics.BucketFigures> BucketFigures(string? bucket = null) => Blobs.Figures.Snapshot(bucket);
 
+    /// <summary>The blob files in DATA/blobs and their bytes.</summary>
+    public (long Files, long Bytes) BlobStoreFigures() => Blobs.Figures.BlobStore;
+
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
     public Task<BucketInfo> PutBucketVersioningAsync(BucketName name, VersioningState? state, MfaDeleteState? mfaDelete, bool mfaVerified = false) =>

@@ -73,6 +73,7 @@ internal static class AdminCommand
         admin.Subcommands.Add(mfa);
         admin.Subcommands.Add(PublicAccessBlockCommand.Create());
         admin.Subcommands.Add(LifecycleCommands.Create(Leaf));
+        admin.Subcommands.Add(StatsCommand.Create(Leaf));
         return admin;
     }
 

@@ -70,6 +70,8 @@ internal sealed class StoreFigures
         lock (Live) Live.Remove(this);
     }
 
+    public (long Files, long Bytes) BlobStore => (Interlocked.Read(ref _blobFiles), Interlocked.Read(ref _blobBytes));
+
     /// <summary>What the blob directory held at start (the orphan sweep walks it anyway).</summary>
     public void SetBlobs(long files, long bytes)
     {

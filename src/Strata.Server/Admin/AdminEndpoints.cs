@@ -70,6 +70,7 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("DELETE", ["public-access-block"]) => DeletePublicAccessDefaultAsync(http),
             ("POST", ["lifecycle", "run"]) => RunLifecycleAsync(http),
             ("GET", ["lifecycle", var bucket]) => LifecycleStatusAsync(http, bucket),
+            ("GET", ["stats"]) => StatsAsync(http),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }
