@@ -148,6 +148,24 @@ public sealed class MetricsScrapes : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_malformed_metrics_listen_exits_2_and_a_taken_port_exits_1()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var malformed = await StrataCli.RunAsync(["serve", "--data", _data, "--listen", "127.0.0.1:0", "--metrics-listen", "metrics.example:9100"], new Dictionary<string, string>());
+        var inUse = await StrataCli.RunAsync(["serve", "--data", _data, "--listen", "127.0.0.1:0", "--metrics-listen", $"127.0.0.1:{port}"], new Dictionary<string, string>());
+
+        Assert.True(malformed.ExitCode == 2, malformed.ToString());
+        Assert.Contains("--metrics-listen wants HOST:PORT", malformed.Stderr);
+        Assert.True(inUse.ExitCode == 1, inUse.ToString());
+        Assert.Contains("the port is in use", inUse.Stderr);
+        Assert.DoesNotContain("   at ", malformed.Stderr + inUse.Stderr);
+        Assert.False(Directory.Exists(_data), "a refused start wrote to the data directory");
+    }
+
     private static IPAddress NonLoopbackAddress()
     {
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
