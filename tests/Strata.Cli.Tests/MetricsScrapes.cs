@@ -109,6 +109,23 @@ public sealed class MetricsScrapes : IDisposable
     }
 
     [Fact]
+    public async Task A_new_bucket_appears_with_zeros_and_a_deleted_one_leaves_the_scrape()
+    {
+        var bucket = StrataServer.UniqueBucketName("metrics");
+        await using var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0");
+        using var s3 = server.CreateClient();
+        await s3.PutBucketAsync(bucket);
+
+        var created = await ScrapeAsync(server.Metrics);
+        await s3.DeleteBucketAsync(bucket);
+        var deleted = await ScrapeAsync(server.Metrics);
+
+        Assert.Equal(0, created.Value("strata_bucket_versions", ("bucket", bucket)));
+        Assert.Equal(0, created.Value("strata_bucket_current_bytes", ("bucket", bucket)));
+        Assert.Null(deleted.Find("strata_bucket_versions", ("bucket", bucket)));
+    }
+
+    [Fact]
     public async Task Metrics_listen_serves_them_on_their_own_port_only()
     {
         await using var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0");

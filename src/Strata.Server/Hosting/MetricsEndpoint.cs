@@ -34,6 +34,8 @@ internal sealed class MetricsEndpoint : IDisposable
         Port = port;
         _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(EngineMetrics.MeterName)
+            // One series per bucket: OpenTelemetry's default limit of 2000 points per metric would fold the rest into an overflow series.
+            .AddView(instrument => instrument.Name.StartsWith("strata.bucket.", StringComparison.Ordinal) ? new MetricStreamConfiguration { CardinalityLimit = 1_000_000 } : null)
             .AddPrometheusExporter(o =>
             {
                 // Each scrape sees the figures of that moment (the default caches an answer for 300 ms).
