@@ -42,9 +42,15 @@ internal static class ServeCommand
         {
             Description = "The most MB/s (10^6 bytes) a scheduled scrub reads, so it leaves the disk to requests; 0 unpaced (default 50; env STRATA_SCRUB_RATE)",
         };
+        var metricsListen = new Option<string?>("--metrics-listen")
+        {
+            Description = "HOST:PORT of a separate plain-HTTP listener for /metrics (default: /metrics on the S3 port; env STRATA_METRICS_LISTEN)",
+        };
+        var metricsPublic = new Option<bool>("--metrics-public") { Description = "Answer /metrics to any address, not only loopback (env STRATA_METRICS_PUBLIC)" };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
             configFile, data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership, minFreeSpace, scrubInterval, scrubRate,
+            metricsListen, metricsPublic,
         };
         var replication = new ServeReplicationOptions();
         replication.AddTo(command);
@@ -69,6 +75,8 @@ internal static class ServeCommand
                 AccessLog = parse.GetValue(accessLog),
                 RootAccessKey = layered.Extra("--root-access-key"),
                 RootSecretKey = layered.Extra("--root-secret-key"),
+                MetricsListen = parse.GetValue(metricsListen),
+                MetricsPublic = parse.GetValue(metricsPublic),
             };
             options.MaxConnections = parse.GetValue(maxConnections) ?? options.MaxConnections;
             if (options.MaxConnections < 1)
@@ -132,6 +140,7 @@ internal static class ServeCommand
             }
             await using var running = host;
             Console.WriteLine($"Strata is serving S3 at {host.Endpoint} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
+            Console.WriteLine($"Prometheus metrics at {host.MetricsEndpoint} ({(options.MetricsPublic ? "any caller" : "loopback callers only")}).");
             // systemd (Type=notify) starts the units that wait for this one now, and not before.
             SystemdNotify.Send($"READY=1\nSTATUS=Serving S3 at {host.Endpoint}");
             try

@@ -87,6 +87,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             return command.ExecuteScalar() is not null;
         });
         LoadDamageMarks();
+        Blobs.Figures.Load(_committer.StartupConnection);
         return new RecoveryReport(removed);
     }
 
@@ -98,7 +99,18 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <param name="configs">Documents (kind, document) a new bucket starts with, in the same commit: its ACL, its ownership.</param>
     public Task<BucketInfo> CreateBucketAsync(BucketName name, string region, string? owner = null, bool objectLockEnabled = false,
         IReadOnlyList<KeyValuePair<string, string>>? configs = null) =>
-        _committer.WriteAsync(tx => BucketWrites.Create(tx, name, region, owner, _time.GetUtcNow(), objectLockEnabled, configs));
+        _committer.WriteAsync(tx =>
+        {
+            var created = BucketWrites.Create(tx, name, region, owner, _time.GetUtcNow(), objectLockEnabled, configs);
+            Blobs.Figures.BucketCreated(tx, created.Id, created.Name);
+            return created;
+        });
+
+    /// <summary>Each bucket's objects, versions, delete markers, bytes and open uploads (or one bucket's), counted in memory.</summary>
+    public List<Diagnostics.BucketFigures> BucketFigures(string? bucket = null) => Blobs.Figures.Snapshot(bucket);
+
+    /// <summary>The blob files in DATA/blobs and their bytes.</summary>
+    public (long Files, long Bytes) BlobStoreFigures() => Blobs.Figures.BlobStore;
 
     public Task DeleteBucketAsync(BucketName name) => _committer.WriteAsync(tx => BucketWrites.Delete(tx, Blobs, name));
 
@@ -247,7 +259,12 @@ public sealed partial class StorageEngine : IAsyncDisposable
         Core.ObjectLock.ObjectLockState? objectLock = null, string? acl = null, Core.Tagging.TagSet? tags = null)
     {
         var now = _time.GetUtcNow();
-        return _committer.WriteAsync(tx => MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now, objectLock, acl, tags));
+        return _committer.WriteAsync(tx =>
+        {
+            var upload = MultipartWrites.Create(tx, bucket, key, headers, checksumAlgorithm, checksumType, now, objectLock, acl, tags);
+            Blobs.Figures.Record(tx, bucket, new Diagnostics.BucketDelta(Uploads: 1));
+            return upload;
+        });
     }
 
     /// <summary>The upload, or NoSuchBucket / NoSuchUpload; checked before a part's body is read.</summary>
@@ -316,6 +333,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         _reads.Dispose();
         await _committer.DisposeAsync();
+        Blobs.Figures.Close();
         _options.DataDirectory.Dispose();
     }
 }

@@ -77,6 +77,7 @@ internal static class AdminCommand
         admin.Subcommands.Add(BackupLeaf.Create(Leaf));
         admin.Subcommands.Add(RemoteCommands.Create());
         admin.Subcommands.Add(RemoteCommands.CreateReplication());
+        admin.Subcommands.Add(StatsCommand.Create(Leaf));
         return admin;
     }
 

@@ -124,10 +124,13 @@ internal sealed class BlobDraft : IAsyncDisposable
             return new BlobContent(null, inline, Length, md5) { BodyHash = bodyHash };
         }
         await _file.FlushAsync(cancellationToken);
+        var fsyncStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         _file.Flush(flushToDisk: true);
+        Diagnostics.EngineMetrics.Fsynced("file", fsyncStarted);
         await _file.DisposeAsync();
         _file = null;
         Fsync.DirectoryOf(_store.PathOf(_blobId!));
+        _store.Figures.BlobSealed(Length);
         return new BlobContent(_blobId, null, Length, md5) { BodyHash = bodyHash };
     }
 
@@ -137,7 +140,7 @@ internal sealed class BlobDraft : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_file is not null) await _file.DisposeAsync();
-        if (!_kept && _blobId is not null) _store.Delete(_blobId);
+        if (!_kept && _blobId is not null) _store.Delete(_blobId, @sealed: _file is null); // _file is nulled once sealed
         if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = null;
         _md5.Dispose();

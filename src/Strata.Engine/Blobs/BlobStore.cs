@@ -12,13 +12,16 @@ internal sealed class BlobStore
     public BlobStore(string dataDirectory)
     {
         _root = Path.Combine(dataDirectory, "blobs");
-        Unlinks = new UnlinkHold(Unlink);
+        Unlinks = new UnlinkHold(blobId => Unlink(blobId, counted: true));
         if (!Directory.Exists(_root))
         {
             Directory.CreateDirectory(_root);
             Fsync.Flush(dataDirectory);
         }
     }
+
+    /// <summary>The data directory's figures (blob files, and each bucket's versions) for /metrics and admin stats.</summary>
+    public Diagnostics.StoreFigures Figures { get; } = new();
 
     public static string NewId() => Guid.NewGuid().ToString("N");
 
@@ -55,16 +58,21 @@ internal sealed class BlobStore
     public UnlinkHold Unlinks { get; }
 
     /// <summary>Unlinks a blob whose metadata row is gone (later, while a backup holds unlinks). Readers that already opened it keep reading.</summary>
-    public void Delete(string blobId)
+    /// <param name="sealed">False for a draft's file that was never sealed: no snapshot names it and <see cref="Figures"/> never counted it, so it goes at once.</param>
+    public void Delete(string blobId, bool @sealed = true)
     {
-        if (!Unlinks.Defer(blobId)) Unlink(blobId);
+        if (!@sealed) Unlink(blobId, counted: false);
+        else if (!Unlinks.Defer(blobId)) Unlink(blobId, counted: true);
     }
 
-    private void Unlink(string blobId)
+    private void Unlink(string blobId, bool counted)
     {
         try
         {
-            File.Delete(PathOf(blobId));
+            var file = new FileInfo(PathOf(blobId));
+            var length = counted && file.Exists ? file.Length : -1;
+            file.Delete();
+            if (length >= 0) Figures.BlobDeleted(length);
         }
         catch (DirectoryNotFoundException)
         {
@@ -75,16 +83,23 @@ internal sealed class BlobStore
     public int SweepOrphans(Func<string, bool> isReferenced)
     {
         var removed = 0;
-        foreach (var dir in Directory.EnumerateDirectories(_root))
+        long kept = 0, keptBytes = 0;
+        foreach (var dir in new DirectoryInfo(_root).EnumerateDirectories())
         {
-            foreach (var file in Directory.EnumerateFiles(dir))
+            foreach (var file in dir.EnumerateFiles())
             {
-                var id = Path.GetFileName(file);
-                if (id.Length == 32 && isReferenced(id)) continue;
-                File.Delete(file);
+                var id = file.Name;
+                if (id.Length == 32 && isReferenced(id))
+                {
+                    kept++;
+                    keptBytes += file.Length;
+                    continue;
+                }
+                file.Delete();
                 removed++;
             }
         }
+        Figures.SetBlobs(kept, keptBytes);
         return removed;
     }
 }

@@ -20,7 +20,9 @@ internal static partial class Fsync
         if (fd < 0) throw new IOException($"open({directory}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (fsync(fd) != 0) throw new IOException($"fsync({directory}) failed: errno {Marshal.GetLastPInvokeError()}");
+            Diagnostics.EngineMetrics.Fsynced("directory", started);
         }
         finally
         {

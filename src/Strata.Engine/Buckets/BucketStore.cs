@@ -93,6 +93,7 @@ internal static class BucketWrites
         foreach (var upload in uploads) MultipartWrites.DropUpload(tx, blobs, upload);
         using var delete = tx.Command("DELETE FROM buckets WHERE id = $b; DELETE FROM bucket_policies WHERE bucket_id = $b; DELETE FROM bucket_configs WHERE bucket_id = $b").With("$b", id);
         delete.ExecuteNonQuery();
+        blobs.Figures.BucketDeleted(tx, id);
         return true;
     }
 

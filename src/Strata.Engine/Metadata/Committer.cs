@@ -53,7 +53,9 @@ internal sealed class Committer : IAsyncDisposable
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             CommitBatch(batch);
+            Diagnostics.EngineMetrics.Committed(batch.Count, started);
             batch.Clear();
         }
     }

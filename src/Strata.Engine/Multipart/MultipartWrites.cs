@@ -85,8 +85,8 @@ internal static class MultipartWrites
                 if (!r.IsDBNull(0)) StackWrites.DeleteAfterCommit(tx, blobs, r.GetString(0));
             }
         }
-        using var delete = tx.Command("DELETE FROM uploads WHERE id = $u").With("$u", upload);
-        delete.ExecuteNonQuery();
+        using var delete = tx.Command("DELETE FROM uploads WHERE id = $u RETURNING bucket_id").With("$u", upload);
+        if (delete.ExecuteScalar() is long bucketId) blobs.Figures.Record(tx, bucketId, new Diagnostics.BucketDelta(Uploads: -1));
     }
 
     private sealed record StoredPart(int Number, long Size, string ETag, string? Checksum, string? BlobId, byte[]? Inline, byte[]? BodyHash);
@@ -185,6 +185,7 @@ internal static class MultipartWrites
         }
         using (var parts = tx.Command("DELETE FROM parts WHERE upload = $u").With("$u", upload)) parts.ExecuteNonQuery();
         using (var delete = tx.Command("DELETE FROM uploads WHERE id = $u").With("$u", upload)) delete.ExecuteNonQuery();
+        blobs.Figures.Record(tx, bucket, new Diagnostics.BucketDelta(Uploads: -1));
         CompletedUploads.Remember(tx, bucket, key, uploadId, seq, partList, now);
         return new CompleteMultipartResult(put, size, checksum);
     }

@@ -1,5 +1,6 @@
 using Strata.Core;
 using Strata.Engine.Blobs;
+using Strata.Engine.Diagnostics;
 using Strata.Engine.Metadata;
 using Strata.Engine.ObjectLock;
 using Strata.Engine.Replication;
@@ -49,12 +50,13 @@ internal static class StackWrites
 
         var lockState = ObjectLockWrites.ForNewVersion(tx, bucketId, state, put.Lock, now);
         var decision = VersionStack.Put(state);
-        if (decision.ReplacesNullVersion) RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
-        var seq = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, size, etag, now,
+        var replaced = decision.ReplacesNullVersion ? RemoveVersion(tx, blobs, bucketId, key, VersionId.Null) : null;
+        var (seq, wasCurrent) = Insert(tx, bucketId, key, decision.NewVersion, isMarker: false, size, etag, now,
             put.Headers.Serialize(), put.Checksum?.Serialize(), blobId, inline, partsCount, put.Acl, put.Tags.Serialize(), bodyHash);
         if (!lockState.IsEmpty) ObjectLockWrites.Apply(tx, seq, lockState);
         SetCurrent(tx, bucketId, key, seq);
         ReplicationOutbox.OnNewVersion(tx, bucketId, put.Key, key, seq, decision.NewVersion, isDeleteMarker: false, size, put.Tags, put.IsReplica, now);
+        blobs.Figures.Record(tx, bucketId, new BucketDelta(Versions: 1, Bytes: size) + BucketDelta.CurrentChanged(wasCurrent.SizeAfter(replaced), size));
         return (new PutObjectResult(decision.NewVersion, etag, now, state), seq);
     }
 
@@ -87,44 +89,78 @@ internal static class StackWrites
                     ObjectLockWrites.CheckPermanentDelete(tx, bucketId, key, id, delete.BypassGovernance, now);
                     // S3: deleting a version that does not exist succeeds and echoes the id.
                     var removed = RemoveVersion(tx, blobs, bucketId, key, id);
-                    RefreshCurrent(tx, bucketId, key);
+                    var top = RefreshCurrent(tx, bucketId, key);
+                    // The removed version was the top when nothing newer is left: the key's current object changes.
+                    if (removed is not null && (top is null || top.Seq < removed.Seq))
+                    {
+                        blobs.Figures.Record(tx, bucketId, BucketDelta.CurrentChanged(removed.IsDeleteMarker ? null : removed.Size, top is { IsDeleteMarker: false } ? top.Size : null));
+                    }
                     return new DeleteObjectResult(id, removed?.IsDeleteMarker ?? false);
                 }
             case DeleteDecision.AddMarker(var marker):
-                var markerSeq = Insert(tx, bucketId, key, marker, isMarker: true, 0, "", now, "", null, null, null);
-                ClearCurrent(tx, bucketId, key);
-                if (!delete.FromLifecycle) ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, markerSeq, marker, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty, delete.IsReplica, now);
+                {
+                    var (markerSeq, wasCurrent) = Insert(tx, bucketId, key, marker, isMarker: true, 0, "", now, "", null, null, null);
+                    ClearCurrent(tx, bucketId, key);
+                    if (!delete.FromLifecycle)
+                    {
+                        ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, markerSeq, marker, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty,
+                            delete.IsReplica, now);
+                    }
+                    blobs.Figures.Record(tx, bucketId, new BucketDelta(Markers: 1) + BucketDelta.CurrentChanged(wasCurrent.SizeAfter(null), null));
+                }
                 return new DeleteObjectResult(marker, IsDeleteMarker: true);
             case DeleteDecision.AddNullMarker:
-                RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
-                var nullMarkerSeq = Insert(tx, bucketId, key, VersionId.Null, isMarker: true, 0, "", now, "", null, null, null);
-                ClearCurrent(tx, bucketId, key);
-                if (!delete.FromLifecycle)
                 {
-                    ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, nullMarkerSeq, VersionId.Null, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty,
-                        delete.IsReplica, now);
+                    var replaced = RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
+                    var (nullMarkerSeq, wasCurrent) = Insert(tx, bucketId, key, VersionId.Null, isMarker: true, 0, "", now, "", null, null, null);
+                    ClearCurrent(tx, bucketId, key);
+                    if (!delete.FromLifecycle)
+                    {
+                        ReplicationOutbox.OnNewVersion(tx, bucketId, delete.Key, key, nullMarkerSeq, VersionId.Null, isDeleteMarker: true, 0, Core.Tagging.TagSet.Empty,
+                            delete.IsReplica, now);
+                    }
+                    blobs.Figures.Record(tx, bucketId, new BucketDelta(Markers: 1) + BucketDelta.CurrentChanged(wasCurrent.SizeAfter(replaced), null));
                 }
                 return new DeleteObjectResult(VersionId.Null, IsDeleteMarker: true);
             default: // RemoveNullVersion
-                RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
-                ClearCurrent(tx, bucketId, key);
+                {
+                    // Unversioned: the null version is the key's whole stack, and current when it is an object.
+                    var removed = RemoveVersion(tx, blobs, bucketId, key, VersionId.Null);
+                    ClearCurrent(tx, bucketId, key);
+                    if (removed is { IsDeleteMarker: false }) blobs.Figures.Record(tx, bucketId, BucketDelta.CurrentChanged(removed.Size, null));
+                }
                 return new DeleteObjectResult(null, IsDeleteMarker: false);
         }
     }
 
-    private static long Insert(WriteTransaction tx, long bucketId, byte[] key, VersionId versionId, bool isMarker, long size, string etag,
+    /// <summary>
+    /// Adds a version row. Also returns the key's current object as it was (read in the same statement, so the
+    /// figures cost no query of their own): its seq, and its size unless its row was removed earlier in this write.
+    /// </summary>
+    private static (long Seq, CurrentBefore WasCurrent) Insert(WriteTransaction tx, long bucketId, byte[] key, VersionId versionId, bool isMarker, long size, string etag,
         DateTimeOffset now, string headers, string? checksum, string? blobId, byte[]? inline, int partsCount = 0, string? acl = null, string? tags = null,
         byte[]? bodyHash = null)
     {
         using var command = tx.Command("""
             INSERT INTO versions(bucket_id, key, version_id, is_marker, size, etag, modified_ms, headers, checksum, blob_id, inline, parts_count, acl, tags, body_hash)
-            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts, $acl, $tags, $bh) RETURNING seq
+            VALUES($b, $k, $v, $m, $s, $e, $t, $h, $c, $blob, $inline, $parts, $acl, $tags, $bh) RETURNING seq,
+                (SELECT c.seq FROM current c WHERE c.bucket_id = $b AND c.key = $k),
+                (SELECT cv.size FROM current c JOIN versions cv ON cv.seq = c.seq WHERE c.bucket_id = $b AND c.key = $k)
             """)
             .With("$b", bucketId).With("$k", key).With("$v", versionId.Value).With("$m", isMarker ? 1 : 0)
             .With("$s", size).With("$e", etag).With("$t", now.ToUnixTimeMilliseconds()).With("$h", headers)
             .With("$c", checksum).With("$blob", blobId).With("$inline", inline).With("$parts", partsCount).With("$acl", acl).With("$tags", tags)
             .With("$bh", bodyHash);
-        return (long)command.ExecuteScalar()!;
+        using var r = command.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), new CurrentBefore(r.IsDBNull(1) ? null : r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2)));
+    }
+
+    /// <summary>The key's current object before a write: none (null seq), or its seq and size (null if its row went earlier in the write).</summary>
+    private readonly record struct CurrentBefore(long? Seq, long? Size)
+    {
+        /// <summary>Its size, taken from <paramref name="removed"/> when that was it.</summary>
+        public long? SizeAfter(ObjectVersion? removed) => Seq is null ? null : removed is not null && removed.Seq == Seq ? removed.Size : Size;
     }
 
     /// <summary>Removes one version row; its blob is unlinked once the batch is durable.</summary>
@@ -135,6 +171,7 @@ internal static class StackWrites
         using var r = command.ExecuteReader();
         if (!r.Read()) return null;
         var removed = Rows.ReadVersion(r, key);
+        blobs.Figures.Record(tx, bucketId, BucketDelta.Removed(removed));
         if (removed.BlobId is { } blobId) tx.AfterCommit(() => blobs.Delete(blobId));
         if (removed.PartsCount > 0)
         {
@@ -164,10 +201,11 @@ internal static class StackWrites
     }
 
     /// <summary>After a version left the stack: the key is current exactly when its new top is an object.</summary>
-    private static void RefreshCurrent(WriteTransaction tx, long bucketId, byte[] key)
+    private static ObjectVersion? RefreshCurrent(WriteTransaction tx, long bucketId, byte[] key)
     {
         var top = Latest(tx, bucketId, key);
         if (top is { IsDeleteMarker: false }) SetCurrent(tx, bucketId, key, top.Seq);
         else ClearCurrent(tx, bucketId, key);
+        return top;
     }
 }

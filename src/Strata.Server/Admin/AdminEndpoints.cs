@@ -82,6 +82,7 @@ internal sealed partial class AdminEndpoints(StorageEngine engine, RequestAuthen
             ("GET", ["replication", var bucket]) => ReplicationStatusAsync(http, bucket),
             ("POST", ["replication", var bucket, "retry"]) => RetryReplicationAsync(http, bucket),
             ("POST", ["replication", var bucket, "queue"]) => QueueExistingAsync(http, bucket),
+            ("GET", ["stats"]) => StatsAsync(http),
             _ => throw S3Fail.Exception(StrataError.InvalidRequest, $"No admin endpoint {method} /_strata/admin/{string.Join('/', path)}"),
         };
     }

@@ -11,6 +11,7 @@ internal static class ErrorResponse
     {
         var response = http.Response;
         Hosting.AccessLog.NoteError(http, error.Error);
+        Hosting.RequestMetrics.Refused(error);
         response.StatusCode = S3ErrorMap.StatusOf(error.Error);
         if (error.Headers is not null)
         {

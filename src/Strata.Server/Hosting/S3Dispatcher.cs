@@ -104,6 +104,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         finally
         {
             accessLog.Write(http, requestId, accessKeyId, operation, startedAt);
+            RequestMetrics.Answered(http, operation, startedAt);
         }
     }
 

@@ -73,6 +73,11 @@ public sealed class StrataServerOptions
 
     /// <summary>The longest wait between two attempts of a failing replication (the backoff doubles up to it).</summary>
     public TimeSpan ReplicationRetryMax { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>HOST:PORT of a separate plain-HTTP listener for /metrics; null: /metrics is answered on the S3 port.</summary>
+    public string? MetricsListen { get; set; }
+
+    /// <summary>Answer /metrics to any caller, not only loopback ones (it needs no credentials).</summary>
+    public bool MetricsPublic { get; set; }
     public string? TlsKeyPath { get; set; }
 
     /// <summary>Free space the data directory's file system keeps, or /_strata/ready answers 503 (see <see cref="Readiness"/>).</summary>
@@ -84,20 +89,25 @@ public sealed class StrataHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly StorageEngine _engine;
+    private readonly MetricsEndpoint _metrics;
 
     /// <summary>For tests of engine questions no S3 request asks (lifecycle's "is this version locked now?").</summary>
     internal StorageEngine StorageEngine => _engine;
 
-    private StrataHost(WebApplication app, StorageEngine engine, Uri endpoint, AccessKey root)
+    private StrataHost(WebApplication app, StorageEngine engine, MetricsEndpoint metrics, Uri endpoint, AccessKey root)
     {
         _app = app;
         _engine = engine;
+        _metrics = metrics;
         Endpoint = endpoint;
         RootKey = root;
     }
 
     public Uri Endpoint { get; }
     public AccessKey RootKey { get; }
+
+    /// <summary>Where Prometheus scrapes: /metrics on the S3 port, or on --metrics-listen's.</summary>
+    public Uri MetricsEndpoint { get; private init; } = null!;
 
     /// <summary>With a generated HTTPS certificate: the CA file clients should trust.</summary>
     public string? CaCertificatePath { get; private init; }
@@ -112,6 +122,8 @@ public sealed class StrataHost : IAsyncDisposable
     {
         var listenOn = ParseEndpoint(options.Listen);
         ListenRefusal.ThrowIfTaken(listenOn, options.Listen);
+        var metricsOn = options.MetricsListen is null ? null : ParseEndpoint(options.MetricsListen, "--metrics-listen");
+        if (metricsOn is not null) ListenRefusal.ThrowIfTaken(metricsOn, options.MetricsListen!);
         var rootFromEnvironment = RootKeyFromSettings(options);
         var certificate = options.Tls && (options.TlsCertPath is not null || options.TlsKeyPath is not null)
             ? TlsCertificates.LoadGiven(options.TlsCertPath, options.TlsKeyPath)
@@ -179,8 +191,21 @@ public sealed class StrataHost : IAsyncDisposable
             kestrel.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
             kestrel.Listen(listenOn, listen =>
             {
+                listen.Use(next => async connection =>
+                {
+                    RequestMetrics.ConnectionOpened();
+                    try
+                    {
+                        await next(connection);
+                    }
+                    finally
+                    {
+                        RequestMetrics.ConnectionClosed();
+                    }
+                });
                 if (certificate is not null) listen.UseHttps(certificate);
             });
+            if (metricsOn is not null) kestrel.Listen(metricsOn);
         });
         var settings = new ServerSettings(options.Region, options.BaseDomain) { DefaultObjectOwnership = options.DefaultObjectOwnership };
         builder.Services.AddSingleton(engine);
@@ -218,6 +243,8 @@ public sealed class StrataHost : IAsyncDisposable
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
+        var metrics = new MetricsEndpoint(options.MetricsPublic, metricsOn?.Port);
+        metrics.Map(app);
         app.Run(dispatcher.HandleAsync);
         try
         {
@@ -226,20 +253,28 @@ public sealed class StrataHost : IAsyncDisposable
         catch (Exception e)
         {
             await app.DisposeAsync();
+            metrics.Dispose();
             await engine.DisposeAsync();
             if (ListenRefusal.Explain(e, options.Listen) is { } refusal) throw new ServeRefusedException(refusal);
             throw;
         }
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StrataHost(app, engine, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), root)
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.First();
+        var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var metricsAddress = metricsOn is null ? endpoint : new Uri(addresses.Skip(1).First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        if (metricsOn is not null) metrics.Port = metricsAddress.Port; // --metrics-listen with port 0: the one picked
+        return new StrataHost(app, engine, metrics, endpoint, root)
         {
+            MetricsEndpoint = new Uri(metricsAddress, Hosting.MetricsEndpoint.Path),
             CaCertificatePath = options.Tls && options.TlsCertPath is null ? Path.Combine(directory.Directory, "tls", "ca.pem") : null,
         };
     }
 
     /// <summary>HOST:PORT (an IPv4 or IPv6 address, or localhost; port 0 to 65535, 0 picks a free one).</summary>
     /// <exception cref="ServeRefusedException">Not of that form (a usage error).</exception>
-    public static IPEndPoint ParseEndpoint(string listen)
+    public static IPEndPoint ParseEndpoint(string listen) => ParseEndpoint(listen, "--listen");
+
+    private static IPEndPoint ParseEndpoint(string listen, string option)
     {
         var colon = listen.LastIndexOf(':');
         var host = colon > 0 ? listen[..colon].Trim('[', ']') : "";
@@ -249,7 +284,7 @@ public sealed class StrataHost : IAsyncDisposable
             || port > IPEndPoint.MaxPort)
         {
             throw new ServeRefusedException(
-                $"--listen wants HOST:PORT with an IP address (or localhost) and a port from 0 to 65535, e.g. 127.0.0.1:9000 or [::1]:9000; got '{listen}'.", usage: true);
+                $"{option} wants HOST:PORT with an IP address (or localhost) and a port from 0 to 65535, e.g. 127.0.0.1:9000 or [::1]:9000; got '{listen}'.", usage: true);
         }
         return new IPEndPoint(address, port);
     }
@@ -295,6 +330,7 @@ public sealed class StrataHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _metrics.Dispose();
         await _engine.DisposeAsync();
     }
 }
