@@ -94,12 +94,13 @@ internal static class AdminCommand
             if (symbol is Argument argument) command.Arguments.Add(argument);
             else if (symbol is Option option) command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, Connection, Json, call));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, Connection, Json, call, exitCode));
         return command;
     }
 
     /// <summary>Sends one admin call as the root user and prints the answer (a table, or the JSON with --json); also for `strata replicate`.</summary>
-    internal static Task<int> RunAsync(ParseResult parse, EndpointOptions endpoint, Option<bool> json, Func<ParseResult, AdminClient, Task<JsonDocument?>> call) =>
+    internal static Task<int> RunAsync(ParseResult parse, EndpointOptions endpoint, Option<bool> json, Func<ParseResult, AdminClient, Task<JsonDocument?>> call,
+        Func<JsonDocument?, int>? exitCode = null) =>
         CommandErrors.RunAsync(async () =>
         {
             var connection = endpoint.Resolve(parse);
