@@ -124,7 +124,7 @@ internal sealed class BlobDraft : IAsyncDisposable
         _file.Flush(flushToDisk: true);
         await _file.DisposeAsync();
         _file = null;
-        Fsync.DirectoryOf(_store.PathOf(_blobId!));
+        await _store.FlushDirectoryOfAsync(_store.PathOf(_blobId!));
         return new BlobContent(_blobId, null, Length, md5);
     }
 
