@@ -51,6 +51,12 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter progress)
             var objects = new ObjectWorkloads(settings, probe, payload, _runId, progress);
             var list = new ListWorkload(settings, probe, _runId, progress);
             var reports = new List<WorkloadReport>();
+            if (settings.Workloads.Any(w => w is "put" or "get" or "overwrite" or "mixed"))
+            {
+                var each = settings.Warmup * 2; // 2 s each at the default 1 s warm-up; short test runs stay short
+                await progress.WriteLineAsync($"warming the server up (unmeasured): new-key PUTs, overwrites and GETs, {Units.DurationText.Format(each)} each");
+                await objects.WarmUpServerAsync(strata, settings.Size, settings.Concurrency, each);
+            }
             foreach (var workload in settings.Workloads)
             {
                 cancellationToken.ThrowIfCancellationRequested();

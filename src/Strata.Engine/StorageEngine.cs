@@ -19,7 +19,7 @@ public sealed class EngineOptions
 }
 
 /// <summary>
-/// The storage engine: SQLite metadata (WAL, synchronous=FULL) plus blob files. Every change is one call
+/// The storage engine: SQLite metadata (WAL; each batch answered after the WAL's fdatasync, Metadata/WalSync.cs) plus blob files. Every change is one call
 /// that runs in one transaction of the group committer; reads use pooled read-only connections, kept open with
 /// their prepared statements, and see committed state only.
 /// </summary>

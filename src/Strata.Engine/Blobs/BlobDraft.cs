@@ -129,7 +129,7 @@ internal sealed class BlobDraft : IAsyncDisposable
         Diagnostics.EngineMetrics.Fsynced("file", fsyncStarted);
         await _file.DisposeAsync();
         _file = null;
-        Fsync.DirectoryOf(_store.PathOf(_blobId!));
+        await _store.FlushDirectoryOfAsync(_store.PathOf(_blobId!));
         _store.Figures.BlobSealed(Length);
         return new BlobContent(_blobId, null, Length, md5) { BodyHash = bodyHash };
     }

@@ -8,6 +8,7 @@ namespace Strata.Engine.Blobs;
 internal sealed class BlobStore
 {
     private readonly string _root;
+    private readonly DirectoryFlusher _directories = new();
 
     public BlobStore(string dataDirectory)
     {
@@ -42,6 +43,9 @@ internal sealed class BlobStore
         Directory.CreateDirectory(shard);
         Fsync.Flush(_root);
     }
+
+    /// <summary>Makes a new blob file's directory entry durable, sharing the fsync with concurrent writers in its folder.</summary>
+    public Task FlushDirectoryOfAsync(string blobPath) => _directories.FlushAsync(Path.GetDirectoryName(blobPath)!);
 
     public BlobDraft CreateDraft(int inlineThreshold) => new(this, inlineThreshold);
 

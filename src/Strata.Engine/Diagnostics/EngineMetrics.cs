@@ -23,10 +23,10 @@ internal static class EngineMetrics
         "Writes committed together in one metadata transaction (group commit).", null, new InstrumentAdvice<long> { HistogramBucketBoundaries = BatchBuckets });
 
     private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram("strata.commit.duration", "s",
-        "Time of one group commit: applying the batch's writes and the WAL fsync.", null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        "Time of one group commit: applying the batch's writes and COMMIT (the WAL's fdatasync is timed apart, as strata.fsync.duration{target=\"wal\"}).", null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
 
     private static readonly Histogram<double> FsyncDuration = Meter.CreateHistogram("strata.fsync.duration", "s",
-        "Time of one fsync of a blob file or a directory (the metadata's WAL fsync is inside strata.commit.duration).", null,
+        "Time of one fsync of a blob file, a directory, or the metadata's WAL (fdatasync by the sync stage).", null,
         new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
 
     /// <summary>A batch of <paramref name="writes"/> committed (or failed) after starting at <paramref name="startedAt"/> (a Stopwatch timestamp).</summary>
@@ -36,7 +36,7 @@ internal static class EngineMetrics
         CommitDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
     }
 
-    /// <summary>An fsync of a "file" or a "directory" that started at <paramref name="startedAt"/>.</summary>
+    /// <summary>An fsync of a "file", a "directory" or the "wal" that started at <paramref name="startedAt"/>.</summary>
     public static void Fsynced(string target, long startedAt) =>
         FsyncDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("target", target));
 }

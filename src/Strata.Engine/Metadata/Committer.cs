@@ -6,15 +6,18 @@ namespace Strata.Engine.Metadata;
 
 /// <summary>
 /// Group commit: every metadata write goes through one connection, and the writes that arrive while a
-/// commit is under way share the next transaction and its single WAL fsync. Each write runs in its own
-/// savepoint, so a refused write (NoSuchBucket, PreconditionFailed…) changes nothing and does not spoil
-/// the others. Stack order is therefore commit order, and every rule sees the state it changes.
+/// commit is under way share the next transaction. Each write runs in its own savepoint, so a refused write
+/// (NoSuchBucket, PreconditionFailed…) changes nothing and does not spoil the others. Stack order is therefore
+/// commit order, and every rule sees the state it changes. COMMIT does not sync (synchronous=NORMAL): the batch
+/// goes to <see cref="WalSync"/>, which answers it after the WAL's fdatasync while this loop commits the next one.
 /// </summary>
 internal sealed class Committer : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
     private readonly StatementCache _statements;
+    private readonly WalSync _sync;
+    private readonly Checkpointer? _checkpointer;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
@@ -26,7 +29,17 @@ internal sealed class Committer : IAsyncDisposable
             _connection.Open();
             _statements = new StatementCache(_connection);
             Execute("PRAGMA synchronous=FULL;");
-            Schema.Migrate(_connection);
+            Schema.Migrate(_connection); // committed with synchronous=FULL: durable before the first write is taken
+            var wal = WalFile.Open(_connection.DataSource);
+            // The WAL sync stage makes each batch durable and checkpoints run beside the committer; without it (off
+            // Linux) every COMMIT syncs itself and SQLite checkpoints inside it, as before.
+            if (wal is not null)
+            {
+                Execute("PRAGMA synchronous=NORMAL;");
+                Execute("PRAGMA wal_autocheckpoint=0;");
+                _checkpointer = new Checkpointer(connectionString);
+            }
+            _sync = new WalSync(wal, _checkpointer is null ? null : _checkpointer.Nudge);
         }
         catch
         {
@@ -52,16 +65,24 @@ internal sealed class Committer : IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // While a committed batch still waits for its sync to start, the writes arriving now join the next batch.
+            await _sync.WaitForRoomAsync().ConfigureAwait(false);
+            _checkpointer?.FinishOnWriter(_connection);
             while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             CommitBatch(batch);
             Diagnostics.EngineMetrics.Committed(batch.Count, started);
-            batch.Clear();
+            batch = new List<PendingWrite>(MaxBatch);
         }
     }
 
     private void CommitBatch(List<PendingWrite> batch)
     {
+        if (_sync.Broken is { } broken)
+        {
+            foreach (var pending in batch) pending.Fail(new IOException("The metadata sync failed earlier; restart the server.", broken));
+            return;
+        }
         var afterCommit = new List<Action>();
         try
         {
@@ -79,12 +100,12 @@ internal sealed class Committer : IAsyncDisposable
                 {
                     single.Refused = error;
                     tx.Rollback();
-                    single.Complete();
+                    // The refusal may rest on a committed write whose sync is still in flight: it is answered after it.
+                    _sync.Add(new CommittedBatch(batch, afterCommit));
                     return;
                 }
                 tx.Commit();
-                RunAfterCommit(afterCommit);
-                single.Complete();
+                _sync.Add(new CommittedBatch(batch, afterCommit));
                 return;
             }
             foreach (var pending in batch)
@@ -112,23 +133,7 @@ internal sealed class Committer : IAsyncDisposable
             foreach (var pending in batch) pending.Fail(error is StrataException ? error : new IOException("The metadata commit failed.", error));
             return;
         }
-        RunAfterCommit(afterCommit);
-        foreach (var pending in batch) pending.Complete();
-    }
-
-    private static void RunAfterCommit(List<Action> afterCommit)
-    {
-        foreach (var action in afterCommit)
-        {
-            try
-            {
-                action();
-            }
-            catch (IOException)
-            {
-                // An unlink that failed leaves an orphan blob; the start-up sweep removes it.
-            }
-        }
+        _sync.Add(new CommittedBatch(batch, afterCommit));
     }
 
     private void Execute(string sql, SqliteTransaction? tx = null)
@@ -141,34 +146,10 @@ internal sealed class Committer : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _sync.Dispose(); // syncs and answers the last batches
+        _checkpointer?.Dispose();
         _statements.Dispose();
         _connection.Dispose();
-    }
-
-    private abstract class PendingWrite
-    {
-        public Exception? Refused { get; set; }
-        public abstract void Apply(WriteTransaction write);
-        public abstract void Complete();
-        public abstract void Fail(Exception error);
-    }
-
-    private sealed class PendingWrite<T>(Func<WriteTransaction, T> apply) : PendingWrite
-    {
-        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-
-        public Task<T> Task => _done.Task;
-
-        public override void Apply(WriteTransaction write) => _result = apply(write);
-
-        public override void Complete()
-        {
-            if (Refused is not null) _done.TrySetException(Refused);
-            else _done.TrySetResult(_result!);
-        }
-
-        public override void Fail(Exception error) => _done.TrySetException(error);
     }
 }
 
@@ -178,6 +159,6 @@ internal sealed class WriteTransaction(StatementCache statements, SqliteTransact
     /// <summary>A prepared statement of the writer's connection inside this transaction; dispose it after its reader.</summary>
     public Statement Command(string sql) => statements.Rent(sql, transaction);
 
-    /// <summary>Work that may only happen once the batch is durable, such as unlinking a replaced blob.</summary>
+    /// <summary>Work that may only happen once the batch is durable (after the WAL sync), such as unlinking a replaced blob.</summary>
     public void AfterCommit(Action action) => afterCommit.Add(action);
 }
