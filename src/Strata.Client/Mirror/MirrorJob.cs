@@ -258,10 +258,13 @@ public sealed class MirrorJob : RecoveryJob
         var progress = executor.Progress;
         for (var i = 0; i < key.Items.Count; i++)
         {
+            // An interruption stops between items: a PUT abandoned mid-way could still land after a re-run has
+            // looked, and be copied twice. A multipart copy stops between parts and is aborted.
+            cancellationToken.ThrowIfCancellationRequested();
             var item = key.Items[i];
             try
             {
-                if (item.IsDeleteMarker) await _destination.DeleteObjectAsync(new DeleteObjectRequest { BucketName = key.DestinationBucket, Key = key.DestinationKey }, cancellationToken);
+                if (item.IsDeleteMarker) await _destination.DeleteObjectAsync(new DeleteObjectRequest { BucketName = key.DestinationBucket, Key = key.DestinationKey }, CancellationToken.None);
                 else await _transfer.CopyAsync(key, item, cancellationToken);
                 progress.Completed(item.Size);
             }

@@ -5,8 +5,8 @@ namespace Strata.Client.Mirror;
 
 /// <summary>
 /// Copies one source version to another endpoint: a GET streamed into a PUT (no server-side copy crosses
-/// endpoints), or for a large body a multipart upload fed by one ranged GET per part, so no body is ever held
-/// whole. Content type, the standard headers, user metadata and tags travel; the source's id and times are added.
+/// endpoints), or for a large body a multipart upload fed by one ranged GET per part (spooled through a temporary
+/// file, as the SDK wants a seekable part), so no body is ever held in memory. Content type, the standard headers, user metadata and tags travel; the source's id and times are added.
 /// </summary>
 internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, MirrorOptions options)
 {
@@ -17,6 +17,12 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
             await CopyInPartsAsync(key, item, cancellationToken);
             return;
         }
+        // Not cancelled once started (see MirrorJob): the body is at most MultipartThreshold.
+        await CopyWholeAsync(key, item, CancellationToken.None);
+    }
+
+    private async Task CopyWholeAsync(MirrorKey key, MirrorItem item, CancellationToken cancellationToken)
+    {
         using var get = await source.GetObjectAsync(new GetObjectRequest { BucketName = key.SourceBucket, Key = key.Key, VersionId = item.VersionId }, cancellationToken);
         var put = new PutObjectRequest
         {
@@ -51,22 +57,7 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
             for (long first = 0; first < item.Size; first += partSize, number++)
             {
                 var last = Math.Min(first + partSize, item.Size) - 1;
-                using var range = await source.GetObjectAsync(new GetObjectRequest
-                {
-                    BucketName = key.SourceBucket,
-                    Key = key.Key,
-                    VersionId = item.VersionId,
-                    ByteRange = new ByteRange(first, last),
-                }, cancellationToken);
-                var part = await destination.UploadPartAsync(new UploadPartRequest
-                {
-                    BucketName = key.DestinationBucket,
-                    Key = key.DestinationKey,
-                    UploadId = upload.UploadId,
-                    PartNumber = number,
-                    PartSize = last - first + 1,
-                    InputStream = range.ResponseStream,
-                }, cancellationToken);
+                var part = await CopyPartAsync(key, item, upload.UploadId, number, first, last, cancellationToken);
                 parts.Add(new PartETag(number, part.ETag));
             }
             await destination.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
@@ -75,7 +66,7 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
                 Key = key.DestinationKey,
                 UploadId = upload.UploadId,
                 PartETags = parts,
-            }, cancellationToken);
+            }, CancellationToken.None);
         }
         catch
         {
@@ -83,6 +74,35 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
             await destination.AbortMultipartUploadAsync(key.DestinationBucket, key.DestinationKey, upload.UploadId, CancellationToken.None);
             throw;
         }
+    }
+
+    // The SDK sends a part only from a seekable stream (it may re-read it to retry), so each part goes through a
+    // temporary file: memory stays flat, and the disk holds at most one part per key in flight.
+    private async Task<UploadPartResponse> CopyPartAsync(MirrorKey key, MirrorItem item, string uploadId, int number, long first, long last, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"strata-mirror-{Guid.NewGuid():N}.part");
+        await using var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        using (var range = await source.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = key.SourceBucket,
+            Key = key.Key,
+            VersionId = item.VersionId,
+            ByteRange = new ByteRange(first, last),
+        }, cancellationToken))
+        {
+            await range.ResponseStream.CopyToAsync(spool, cancellationToken);
+        }
+        if (spool.Length != last - first + 1) throw new IOException($"The source sent {spool.Length} bytes for bytes {first}-{last} of {key.Key}.");
+        spool.Position = 0;
+        return await destination.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = key.DestinationBucket,
+            Key = key.DestinationKey,
+            UploadId = uploadId,
+            PartNumber = number,
+            PartSize = spool.Length,
+            InputStream = spool,
+        }, cancellationToken);
     }
 
     private async Task<List<Tag>> TagsAsync(MirrorKey key, MirrorItem item, CancellationToken cancellationToken)
