@@ -24,9 +24,11 @@ internal static class MirrorCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the plan (keys, versions, markers, bytes) and change nothing" };
         var command = new Command("mirror", "Copy a bucket or prefix to another S3 endpoint: the current versions, or with --with-history every version and delete marker in order.")
         {
-            destination, dstEndpoint, dstProfile, dstRegion, dstCaBundle, withHistory, dryRun, args.Concurrency,
+            dstEndpoint, dstProfile, dstRegion, dstCaBundle, withHistory, dryRun, args.Concurrency,
         };
         args.AddConnection(command);
+        // After the source (added with the connection): arguments are taken in the order they are added.
+        command.Add(destination);
         args.Target.Description = "s3://bucket/prefix to copy from (at --endpoint-url)";
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
