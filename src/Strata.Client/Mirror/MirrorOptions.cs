@@ -15,6 +15,12 @@ public sealed record MirrorOptions
     /// <summary>The CA bundle trusted for the destination, to explain a certificate it did not trust.</summary>
     public string? DestinationCaBundle { get; init; }
 
+    /// <summary>
+    /// Send each body from a temporary file with a plain signed payload instead of the SDK's aws-chunked
+    /// streaming upload, for destinations that do not decode aws-chunked bodies (s3rver stores the framing as content).
+    /// </summary>
+    public bool PlainUploads { get; init; }
+
     /// <summary>Bodies larger than this are sent as a multipart upload, one ranged GET per part.</summary>
     public long MultipartThreshold { get; init; } = 64L * 1024 * 1024;
 

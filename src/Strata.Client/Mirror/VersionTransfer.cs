@@ -33,11 +33,44 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
             ContentType = get.Headers.ContentType,
         };
         put.Headers.ContentLength = get.ContentLength;
+        FileStream? spool = null;
+        if (options.PlainUploads)
+        {
+            spool = await SpoolAsync(get.ResponseStream, get.ContentLength, cancellationToken);
+            put.InputStream = spool;
+            put.UseChunkEncoding = false;
+        }
         CopyHeaders(get.Headers, put.Headers);
         CopyMetadata(get.Metadata, put.Metadata, item);
         // x-amz-tagging-count says whether there are tags: most versions have none, and need no second request.
         if (get.TagCount is > 0) put.TagSet = await TagsAsync(key, item, cancellationToken);
-        await destination.PutObjectAsync(put, cancellationToken);
+        try
+        {
+            await destination.PutObjectAsync(put, cancellationToken);
+        }
+        finally
+        {
+            if (spool is not null) await spool.DisposeAsync();
+        }
+    }
+
+    /// <summary>A body copied to a temporary file that goes away when closed: seekable, so the SDK can sign it whole.</summary>
+    private static async Task<FileStream> SpoolAsync(Stream body, long length, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"strata-mirror-{Guid.NewGuid():N}.body");
+        var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        try
+        {
+            await body.CopyToAsync(spool, cancellationToken);
+            if (spool.Length != length) throw new IOException($"The source sent {spool.Length} of {length} bytes.");
+            spool.Position = 0;
+            return spool;
+        }
+        catch
+        {
+            await spool.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task CopyInPartsAsync(MirrorKey key, MirrorItem item, CancellationToken cancellationToken)
@@ -80,8 +113,7 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
     // temporary file: memory stays flat, and the disk holds at most one part per key in flight.
     private async Task<UploadPartResponse> CopyPartAsync(MirrorKey key, MirrorItem item, string uploadId, int number, long first, long last, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"strata-mirror-{Guid.NewGuid():N}.part");
-        await using var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        FileStream spool;
         using (var range = await source.GetObjectAsync(new GetObjectRequest
         {
             BucketName = key.SourceBucket,
@@ -90,10 +122,9 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
             ByteRange = new ByteRange(first, last),
         }, cancellationToken))
         {
-            await range.ResponseStream.CopyToAsync(spool, cancellationToken);
+            spool = await SpoolAsync(range.ResponseStream, last - first + 1, cancellationToken);
         }
-        if (spool.Length != last - first + 1) throw new IOException($"The source sent {spool.Length} bytes for bytes {first}-{last} of {key.Key}.");
-        spool.Position = 0;
+        await using var _ = spool;
         return await destination.UploadPartAsync(new UploadPartRequest
         {
             BucketName = key.DestinationBucket,
@@ -102,6 +133,7 @@ internal sealed class VersionTransfer(IAmazonS3 source, IAmazonS3 destination, M
             PartNumber = number,
             PartSize = spool.Length,
             InputStream = spool,
+            UseChunkEncoding = !options.PlainUploads,
         }, cancellationToken);
     }
 
