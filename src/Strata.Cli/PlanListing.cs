@@ -36,6 +36,7 @@ internal sealed class PlanListing
         RecoveryStep.RemoveDeleteMarker r => $"remove delete marker  {r.Key}  ({r.VersionId})",
         RecoveryStep.Download d => $"download              {d.Key}  (version {d.VersionId}, {Formats.Bytes(d.Size)}) to {d.Path}",
         RecoveryStep.Refuse r => $"refuse                {r.Key}: {r.Reason}",
+        Strata.Client.Mirror.MirrorKey m => $"mirror                {m.Key}  ({Formats.Count(m.Versions, "version")}, {Formats.Count(m.Markers, "delete marker")}, {Formats.Bytes(m.Bytes)}) to s3://{m.DestinationBucket}/{m.DestinationKey}",
         _ => $"{step.Name} {step.Key}",
     };
 
@@ -61,6 +62,13 @@ internal sealed class PlanListing
                 break;
             case RecoveryStep.Refuse r:
                 json.WriteString("reason", r.Reason);
+                break;
+            case Strata.Client.Mirror.MirrorKey m:
+                json.WriteNumber("versions", m.Versions);
+                json.WriteNumber("deleteMarkers", m.Markers);
+                json.WriteNumber("alreadyThere", m.AlreadyThere);
+                json.WriteNumber("size", m.Bytes);
+                json.WriteString("destination", $"s3://{m.DestinationBucket}/{m.DestinationKey}");
                 break;
         }
         json.WriteEndObject();

@@ -9,6 +9,7 @@ root.Subcommands.Add(VersionsCommand.Create());
 root.Subcommands.Add(DiffCommand.Create());
 root.Subcommands.Add(UndeleteCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
+root.Subcommands.Add(MirrorCommand.Create());
 root.Subcommands.Add(CollectStaticCommand.Create());
 root.Subcommands.Add(ApplyCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());

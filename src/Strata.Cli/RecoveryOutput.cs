@@ -98,6 +98,9 @@ internal static class RecoveryOutput
         if (plan.Downloads > 0) o.WriteLine($"  download {Formats.Count(plan.Downloads, "version")} ({Formats.Bytes(plan.DownloadBytes)})");
         if (plan.MarkersToAdd > 0) o.WriteLine($"  add {Formats.Count(plan.MarkersToAdd, "delete marker")} (for keys that did not exist then; today's versions stay recoverable)");
         if (plan.MarkersToRemove > 0) o.WriteLine($"  remove {Formats.Count(plan.MarkersToRemove, "delete marker")}");
+        if (plan.VersionsToMirror > 0) o.WriteLine($"  copy {Formats.Count(plan.VersionsToMirror, "version")} to the destination ({Formats.Bytes(plan.MirrorBytes)})");
+        if (plan.MarkersToMirror > 0) o.WriteLine($"  make {Formats.Count(plan.MarkersToMirror, "delete marker")} at the destination");
+        if (plan.AlreadyMirrored > 0) o.WriteLine($"  skip {Formats.Count(plan.AlreadyMirrored, "version")} already at the destination (markers included)");
         if (plan.Refused > 0) o.WriteLine($"  refuse {Formats.Count(plan.Refused, "key")}");
         if (plan.DestinationExtras > 0) o.WriteLine($"  leave alone {Formats.Count(plan.DestinationExtras, "key")} at the destination that {(plan.DestinationExtras == 1 ? "is" : "are")} not in the snapshot");
         if (plan.Changes + plan.Refused == 0)
@@ -141,6 +144,10 @@ internal static class RecoveryOutput
         plan.MarkersToRemove,
         plan.Refused,
         plan.DestinationExtras,
+        plan.VersionsToMirror,
+        plan.MirrorBytes,
+        plan.MarkersToMirror,
+        plan.AlreadyMirrored,
         plan.Changes,
         plan.Bytes,
     };

@@ -46,7 +46,8 @@ public static class HistoryDiff
     {
         await foreach (var history in VersionWalker.WalkAsync(s3, bucket, prefix, cancellationToken: cancellationToken))
         {
-            if (Compare(history, at) is { } change) yield return change;
+            // A mirror's copies answer with their source's times.
+            if (Compare(await SourceTimes.ResolveAsync(s3, bucket, history, at, cancellationToken), at) is { } change) yield return change;
         }
     }
 }

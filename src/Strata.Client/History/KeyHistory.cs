@@ -27,12 +27,15 @@ public sealed record KeyHistory(string Key, IReadOnlyList<ObjectVersionInfo> Ver
         }
     }
 
-    /// <summary>The version or marker that was latest at <paramref name="at"/>: the first, newest first, with LastModified ≤ at.</summary>
+    /// <summary>
+    /// The version or marker that was latest at <paramref name="at"/>: the first, newest first, whose
+    /// <see cref="ObjectVersionInfo.Time"/> is ≤ at (LastModified, or the source's time of a mirrored copy).
+    /// </summary>
     public ObjectVersionInfo? LatestAt(DateTimeOffset at)
     {
         foreach (var version in Versions)
         {
-            if (version.LastModified <= at) return version;
+            if (version.Time <= at) return version;
         }
         return null;
     }

@@ -8,4 +8,14 @@ namespace Strata.Client.History;
 /// <param name="ETag">The ETag with its quotes, or null for a delete marker.</param>
 /// <param name="IsLatest">True for the key's current version or marker.</param>
 /// <param name="IsDeleteMarker">True for a delete marker.</param>
-public sealed record ObjectVersionInfo(string Key, string VersionId, DateTimeOffset LastModified, long Size, string? ETag, bool IsLatest, bool IsDeleteMarker);
+public sealed record ObjectVersionInfo(string Key, string VersionId, DateTimeOffset LastModified, long Size, string? ETag, bool IsLatest, bool IsDeleteMarker)
+{
+    /// <summary>
+    /// The time the version was made on the endpoint it was mirrored from (<c>strata mirror</c> keeps it as
+    /// metadata), once <see cref="SourceTimes"/> has read it; null for a version made here.
+    /// </summary>
+    public DateTimeOffset? SourceLastModified { get; init; }
+
+    /// <summary>When the version came into being: its source's time for a mirrored copy, else LastModified. Point-in-time answers use this.</summary>
+    public DateTimeOffset Time => SourceLastModified ?? LastModified;
+}

@@ -9,7 +9,8 @@ namespace Strata.Client.Recovery;
 
 /// <summary>
 /// Restores every key under a prefix to the state at a point in time: for each key, the version that was
-/// latest then (ListObjectVersions' order, newest first, with LastModified ≤ the time), or its absence.
+/// latest then (ListObjectVersions' order, newest first, with LastModified ≤ the time, or the source's time of a
+/// copy made by <c>strata mirror</c>), or its absence.
 /// Keys already in that state are skipped (same version id, else same ETag and size), so a second run does nothing.
 /// </summary>
 public sealed class PointInTimeRestoreJob : RecoveryJob
@@ -66,9 +67,18 @@ public sealed class PointInTimeRestoreJob : RecoveryJob
         _ => throw new ArgumentOutOfRangeException(nameof(_destination)),
     };
 
-    private async IAsyncEnumerable<RecoveryStep> InPlaceAsync(RecoveryTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // The source's histories, each with the times a mirror kept where they decide the answer (SourceTimes).
+    private async IAsyncEnumerable<KeyHistory> HistoriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var history in VersionWalker.WalkAsync(S3, _source.Bucket, _source.Prefix, Options.PageSize, cancellationToken))
+        {
+            yield return await SourceTimes.ResolveAsync(S3, _source.Bucket, history, _at, cancellationToken);
+        }
+    }
+
+    private async IAsyncEnumerable<RecoveryStep> InPlaceAsync(RecoveryTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var history in HistoriesAsync(cancellationToken))
         {
             tally.Scanned();
             var target = history.ContentAt(_at);
@@ -98,7 +108,7 @@ public sealed class PointInTimeRestoreJob : RecoveryJob
         var hasExisting = await existing.MoveNextAsync();
         // The next destination page is fetched before any copy past the current one is handed out, so this
         // run's own copies never show up in it as extras.
-        await foreach (var history in VersionWalker.WalkAsync(S3, _source.Bucket, _source.Prefix, Options.PageSize, cancellationToken))
+        await foreach (var history in HistoriesAsync(cancellationToken))
         {
             tally.Scanned();
             var relative = history.Key[_source.Prefix.Length..];
@@ -156,7 +166,7 @@ public sealed class PointInTimeRestoreJob : RecoveryJob
 
     private async IAsyncEnumerable<RecoveryStep> ToFolderAsync(string folder, RecoveryTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var history in VersionWalker.WalkAsync(S3, _source.Bucket, _source.Prefix, Options.PageSize, cancellationToken))
+        await foreach (var history in HistoriesAsync(cancellationToken))
         {
             tally.Scanned();
             var target = history.ContentAt(_at);

@@ -131,9 +131,13 @@ public abstract class RecoveryJob
         }
     }
 
-    private static async Task WorkAsync(ChannelReader<RecoveryStep> reader, StepExecutor executor, CancellationToken cancellationToken)
+    private async Task WorkAsync(ChannelReader<RecoveryStep> reader, StepExecutor executor, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        await foreach (var step in reader.ReadAllAsync(cancellationToken)) await executor.ExecuteAsync(step, cancellationToken);
+        await foreach (var step in reader.ReadAllAsync(cancellationToken)) await ExecuteAsync(step, executor, cancellationToken);
     }
+
+    /// <summary>Carries out one step; a job whose steps talk to a second endpoint (the mirror) carries out its own.</summary>
+    private protected virtual Task ExecuteAsync(RecoveryStep step, StepExecutor executor, CancellationToken cancellationToken) =>
+        executor.ExecuteAsync(step, cancellationToken);
 }

@@ -36,11 +36,23 @@ public sealed record RecoveryPlan
     /// <summary>Keys under a --to destination that are not in the snapshot; they are left alone.</summary>
     public long DestinationExtras { get; init; }
 
+    /// <summary>Versions <c>strata mirror</c> copies to the other endpoint (read from the source, written to the destination).</summary>
+    public long VersionsToMirror { get; init; }
+
+    /// <summary>Bytes those copies move.</summary>
+    public long MirrorBytes { get; init; }
+
+    /// <summary>Delete markers <c>strata mirror</c> recreates on the destination.</summary>
+    public long MarkersToMirror { get; init; }
+
+    /// <summary>Versions and markers <c>strata mirror</c> found already at the destination (an earlier run copied them): skipped.</summary>
+    public long AlreadyMirrored { get; init; }
+
     /// <summary>Every step that changes something.</summary>
-    public long Changes => Copies + MarkersToAdd + MarkersToRemove + Downloads;
+    public long Changes => Copies + MarkersToAdd + MarkersToRemove + Downloads + VersionsToMirror + MarkersToMirror;
 
     /// <summary>Bytes moved in all.</summary>
-    public long Bytes => CopyBytes + DownloadBytes;
+    public long Bytes => CopyBytes + DownloadBytes + MirrorBytes;
 }
 
 /// <summary>Counts a plan while its steps stream past; a job fills one per pass.</summary>
@@ -71,6 +83,9 @@ public sealed class RecoveryTally
     /// <summary>Counts a destination key outside the snapshot.</summary>
     public void DestinationExtra() => _plan = _plan with { DestinationExtras = _plan.DestinationExtras + 1 };
 
+    /// <summary>Counts versions found already mirrored for a key that needs nothing more.</summary>
+    public void AlreadyMirrored(long versions) => _plan = _plan with { AlreadyMirrored = _plan.AlreadyMirrored + versions };
+
     /// <summary>Counts a step and returns it, so a job can write <c>yield return tally.Add(step)</c>.</summary>
     public RecoveryStep Add(RecoveryStep step)
     {
@@ -81,6 +96,13 @@ public sealed class RecoveryTally
             RecoveryStep.RemoveDeleteMarker => _plan with { MarkersToRemove = _plan.MarkersToRemove + 1 },
             RecoveryStep.Download d => _plan with { Downloads = _plan.Downloads + 1, DownloadBytes = _plan.DownloadBytes + d.Size },
             RecoveryStep.Refuse => _plan with { Refused = _plan.Refused + 1 },
+            Mirror.MirrorKey m => _plan with
+            {
+                VersionsToMirror = _plan.VersionsToMirror + m.Versions,
+                MirrorBytes = _plan.MirrorBytes + m.Bytes,
+                MarkersToMirror = _plan.MarkersToMirror + m.Markers,
+                AlreadyMirrored = _plan.AlreadyMirrored + m.AlreadyThere,
+            },
             _ => _plan,
         };
         return step;

@@ -96,7 +96,11 @@ internal sealed class StepExecutor(IAmazonS3 s3, RecoveryOptions options, Recove
         }
     }
 
-    private void Fail(RecoveryStep step, string message)
+    /// <summary>The live counters, for a job that carries out its own steps.</summary>
+    public RecoveryProgress Progress => progress;
+
+    /// <summary>Records <paramref name="step"/> as failed with its plain explanation.</summary>
+    public void Fail(RecoveryStep step, string message)
     {
         lock (failures) failures.Add(new RecoveryFailure(step.Key, Name(step), message));
         progress.FailedOne();
