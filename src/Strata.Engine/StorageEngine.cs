@@ -87,6 +87,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             return command.ExecuteScalar() is not null;
         });
         LoadDamageMarks();
+        Blobs.Figures.ObserveDamage(() => _damage.Count);
         Blobs.Figures.Load(_committer.StartupConnection);
         return new RecoveryReport(removed);
     }

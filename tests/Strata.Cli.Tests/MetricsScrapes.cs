@@ -67,6 +67,39 @@ public sealed class MetricsScrapes : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_rotten_body_found_by_a_GET_shows_in_the_damaged_versions_gauge_and_again_after_a_restart()
+    {
+        var bucket = StrataServer.UniqueBucketName("rot");
+        string versionId;
+        await using (var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        {
+            using var s3 = server.CreateClient();
+            await s3.PutBucketAsync(bucket);
+            await s3.PutBucketVersioningAsync(new() { BucketName = bucket, VersioningConfig = new() { Status = VersionStatus.Enabled } });
+            versionId = (await s3.PutObjectAsync(new() { BucketName = bucket, Key = "photo.jpg", InputStream = new MemoryStream(new byte[100_000]) })).VersionId;
+            Assert.Equal(0, (await ScrapeAsync(server.Metrics)).Value("strata_scrub_damaged_versions"));
+        }
+        StoredBodies.FlipBlobByte(_data, versionId, offset: 99_999);
+
+        await using (var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        {
+            using var s3 = server.CreateClient();
+            var refused = await Assert.ThrowsAnyAsync<AmazonS3Exception>(async () =>
+            {
+                using var get = await s3.GetObjectAsync(bucket, "photo.jpg");
+                await get.ResponseStream.CopyToAsync(Stream.Null);
+            });
+            Assert.Equal("InternalError", refused.ErrorCode);
+            Assert.Equal(1, (await ScrapeAsync(server.Metrics)).Value("strata_scrub_damaged_versions"));
+        }
+
+        await using (var restarted = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        {
+            Assert.Equal(1, (await ScrapeAsync(restarted.Metrics)).Value("strata_scrub_damaged_versions"));
+        }
+    }
+
     private static void AssertBucketFigures(Scrape scrape, string bucket)
     {
         Assert.Equal(1, scrape.Value("strata_bucket_objects", ("bucket", bucket)));

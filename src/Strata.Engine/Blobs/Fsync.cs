@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Strata.Engine.Native;
 
 namespace Strata.Engine.Blobs;
 
@@ -6,7 +7,7 @@ namespace Strata.Engine.Blobs;
 /// fsync of a directory: .NET has no API for it, and without it a freshly created file's directory
 /// entry can be lost at power failure even though the file's own bytes were flushed.
 /// </summary>
-internal static partial class Fsync
+internal static class Fsync
 {
     private const int ReadOnly = 0;
     private const int Directory = 0x10000; // O_DIRECTORY on Linux
@@ -16,26 +17,17 @@ internal static partial class Fsync
     public static void Flush(string directory)
     {
         if (!OperatingSystem.IsLinux()) return;
-        var fd = open(directory, ReadOnly | Directory);
-        if (fd < 0) throw new IOException($"open({directory}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");
+        var fd = Libc.Open(directory, ReadOnly | Directory);
+        if (fd < 0) throw new IOException($"open({directory}) for fsync failed: errno {Marshal.GetLastSystemError()}");
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (fsync(fd) != 0) throw new IOException($"fsync({directory}) failed: errno {Marshal.GetLastPInvokeError()}");
+            if (Libc.Fsync(fd) != 0) throw new IOException($"fsync({directory}) failed: errno {Marshal.GetLastSystemError()}");
             Diagnostics.EngineMetrics.Fsynced("directory", started);
         }
         finally
         {
-            _ = close(fd);
+            _ = Libc.Close(fd);
         }
     }
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fsync(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }

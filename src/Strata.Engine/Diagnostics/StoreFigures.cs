@@ -26,6 +26,7 @@ internal sealed class StoreFigures
     private readonly ConcurrentDictionary<string, BucketCounters> _byName = new(StringComparer.Ordinal);
     private long _blobFiles;
     private long _blobBytes;
+    private Func<int> _damagedVersions = static () => 0;
 
     static StoreFigures()
     {
@@ -38,6 +39,8 @@ internal sealed class StoreFigures
         meter.CreateObservableGauge("strata.bucket.multipart_uploads", () => Observe(static b => Volatile.Read(ref b.Uploads)), "{upload}", "Multipart uploads started and not yet completed or aborted.");
         meter.CreateObservableGauge("strata.blob_store", () => ObserveStore(static f => Interlocked.Read(ref f._blobBytes)), "By", "Bytes of the blob files in DATA/blobs (small bodies live in the metadata instead).");
         meter.CreateObservableGauge("strata.blob_store.files", () => ObserveStore(static f => Interlocked.Read(ref f._blobFiles)), "{file}", "Blob files in DATA/blobs.");
+        meter.CreateObservableGauge("strata.scrub.damaged_versions", () => ObserveStore(static f => f._damagedVersions()), "{version}",
+            "Stored versions a scrub or a GET found damaged or missing and that are still there (alert when above 0).");
     }
 
     /// <summary>Counts what the metadata holds; called once at start, before any write.</summary>
@@ -63,6 +66,9 @@ internal sealed class StoreFigures
         });
         lock (Live) Live.Add(this);
     }
+
+    /// <summary>Where the count of versions known to be damaged comes from (the engine's scrub findings).</summary>
+    public void ObserveDamage(Func<int> count) => _damagedVersions = count;
 
     /// <summary>The engine closed: its figures leave the scrape.</summary>
     public void Close()

@@ -27,6 +27,9 @@ internal sealed class SecretBox
         using var file = new FileStream(path, options);
         file.Write(_key);
         file.Flush(flushToDisk: true);
+        // The new file's directory entry too: without it a power cut can lose secret.key while metadata.db keeps the
+        // secrets it sealed, and the next start would make a new key that opens none of them (PowerLoss/PowerCut).
+        Blobs.Fsync.DirectoryOf(path);
     }
 
     public byte[] Seal(ReadOnlySpan<byte> plaintext)

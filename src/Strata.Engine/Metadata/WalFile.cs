@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Strata.Engine.Native;
 
 namespace Strata.Engine.Metadata;
 
@@ -9,7 +10,7 @@ namespace Strata.Engine.Metadata;
 /// locks on it (its locks live on the database and -shm files), so holding and finally closing this descriptor
 /// cannot drop a lock of SQLite's: closing any descriptor of a file drops the process's fcntl locks on that file.
 /// </summary>
-internal sealed partial class WalFile : IDisposable
+internal sealed class WalFile : IDisposable
 {
     private const int ReadOnly = 0;
     private const int CloseOnExec = 0x80000; // O_CLOEXEC on Linux
@@ -22,30 +23,21 @@ internal sealed partial class WalFile : IDisposable
     {
         if (!OperatingSystem.IsLinux()) return null;
         var path = databasePath + "-wal";
-        var fd = open(path, ReadOnly | CloseOnExec);
-        if (fd < 0) throw new IOException($"open({path}) for fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
+        var fd = Libc.Open(path, ReadOnly | CloseOnExec);
+        if (fd < 0) throw new IOException($"open({path}) for fdatasync failed: errno {Marshal.GetLastSystemError()}");
         return new WalFile(fd);
     }
 
     /// <summary>Makes every frame appended before this call durable (fdatasync also writes the file's new size).</summary>
     public void DataSync()
     {
-        if (fdatasync(_fd) != 0) throw new IOException($"fdatasync of the metadata WAL failed: errno {Marshal.GetLastPInvokeError()}");
+        if (Libc.Fdatasync(_fd) != 0) throw new IOException($"fdatasync of the metadata WAL failed: errno {Marshal.GetLastSystemError()}");
     }
 
     public void Dispose()
     {
         if (_fd < 0) return;
-        _ = close(_fd);
+        _ = Libc.Close(_fd);
         _fd = -1;
     }
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fdatasync(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }

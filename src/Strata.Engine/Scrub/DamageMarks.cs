@@ -12,6 +12,9 @@ internal sealed class DamageMarks
     private readonly Lock _gate = new();
     private volatile Dictionary<long, ScrubFinding> _marks = [];
 
+    /// <summary>Versions known to be damaged or missing now (the strata_scrub_damaged_versions gauge).</summary>
+    public int Count => _marks.Count;
+
     public ScrubFinding? Of(ObjectVersion version)
     {
         var marks = _marks;

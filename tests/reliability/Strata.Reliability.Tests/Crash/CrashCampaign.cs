@@ -135,7 +135,7 @@ internal sealed class CrashCampaign(ITestOutputHelper output)
     /// parts, one per part above it. One more file is an orphan the sweep or an abort missed, one fewer a lost body.
     /// Returns the orphans.
     /// </summary>
-    private static async Task<int> CountBlobMismatchAsync(AmazonS3Client s3, Sandbox sandbox, History history, List<string> problems, params string[] buckets)
+    internal static async Task<int> CountBlobMismatchAsync(AmazonS3Client s3, Sandbox sandbox, History history, List<string> problems, params string[] buckets)
     {
         var expected = 0;
         foreach (var bucket in buckets)

@@ -19,6 +19,12 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
     public const int PartSize = 5 * 1024 * 1024;
     private static int _seed = Environment.TickCount;
 
+    /// <summary>
+    /// PUTs and parts sent as one signed body (x-amz-content-sha256 of the bytes, not aws-chunked), which the
+    /// server writes straight from Kestrel's pipe (Body/PipeBodyCopy) when it is over the inline threshold.
+    /// </summary>
+    public bool PlainBodies { get; set; }
+
     public async Task RunAsync(AmazonS3Client s3, string prefix, int workers, int seed, CancellationToken stop)
     {
         var tasks = new Task[workers];
@@ -69,6 +75,7 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
             BucketName = bucket,
             Key = key,
             InputStream = new MemoryStream(Body.Bytes(body.Seed, body.Size)),
+            UseChunkEncoding = !PlainBodies,
         }, stop);
         history.Ack(op, response.VersionId, response.ETag);
     }
@@ -95,6 +102,7 @@ internal sealed class Traffic(History history, string versionedBucket, string pl
                 UploadId = created.UploadId,
                 PartNumber = number,
                 InputStream = new MemoryStream(bytes, offset, length, writable: false),
+                UseChunkEncoding = !PlainBodies,
             }, stop);
             upload.PartAcked(number, part.ETag);
             etags.Add(new PartETag(number, part.ETag));

@@ -132,6 +132,7 @@ internal sealed class PublishedServer : IAsyncDisposable
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("STRATA_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(name);
         start.Environment["STRATA_ROOT_ACCESS_KEY"] = AccessKey;
         start.Environment["STRATA_ROOT_SECRET_KEY"] = SecretKey;
+        foreach (var (name, value) in sandbox.ServerEnvironment) start.Environment[name] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         // Both pipes are drained continuously: a full pipe would block the server's console writes.
         process.OutputDataReceived += (_, e) =>

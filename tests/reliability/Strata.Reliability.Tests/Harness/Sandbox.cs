@@ -20,6 +20,9 @@ internal sealed class Sandbox : IDisposable
     public string DataDirectory { get; }
     public string BlobDirectory => Path.Combine(DataDirectory, "blobs");
 
+    /// <summary>More environment variables for the servers started in this sandbox (the power-loss shim's LD_PRELOAD).</summary>
+    public Dictionary<string, string> ServerEnvironment { get; } = [];
+
     /// <summary>Every blob file's id (its file name) under data/blobs/.</summary>
     public List<string> BlobFiles() => Directory.Exists(BlobDirectory)
         ? Directory.EnumerateFiles(BlobDirectory, "*", SearchOption.AllDirectories).Select(f => Path.GetFileName(f)).ToList()
