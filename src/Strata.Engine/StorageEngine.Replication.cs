@@ -38,7 +38,8 @@ public sealed partial class StorageEngine
 
     /// <summary>
     /// The oldest queued item of each key whose next attempt is due, in commit order: a key's later versions wait until its
-    /// earlier one is sent, so the destination's stack has the source's order.
+    /// earlier one is sent, so the destination's stack has the source's order. Walks the outbox in id order and stops at
+    /// <paramref name="limit"/> (one index probe per row for an earlier item of its key), so a large backlog costs no more per read.
     /// </summary>
     public List<OutboxItem> ReadReplicationHeads(int limit)
     {
@@ -46,7 +47,8 @@ public sealed partial class StorageEngine
         using var command = session.Command("""
             SELECT o.id, b.name, o.key, o.seq, o.version_id, o.is_marker, o.size, o.rule, o.destination, o.queued_ms, o.attempts
             FROM replication_outbox o JOIN buckets b ON b.id = o.bucket_id
-            WHERE o.id IN (SELECT MIN(id) FROM replication_outbox GROUP BY bucket_id, key) AND o.next_ms <= $now
+            WHERE o.next_ms <= $now
+              AND NOT EXISTS (SELECT 1 FROM replication_outbox p WHERE p.bucket_id = o.bucket_id AND p.key = o.key AND p.id < o.id)
             ORDER BY o.id LIMIT $n
             """).With("$now", _time.GetUtcNow().ToUnixTimeMilliseconds()).With("$n", limit);
         using var r = command.ExecuteReader();
