@@ -31,6 +31,8 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
 
     // Items being sent or sent and waiting for their completion to be committed: never dispatched a second time.
     private readonly ConcurrentDictionary<long, byte> _busy = new();
+    // Items acknowledged by the destination whose completion could not be committed: their next send checks first.
+    private readonly ConcurrentDictionary<long, byte> _recheck = new();
     private readonly Channel<(OutboxItem Item, bool VersionGone)> _completions = Channel.CreateUnbounded<(OutboxItem, bool)>(
         new UnboundedChannelOptions { SingleReader = true });
     private long _queuedBeforeStart;
@@ -147,10 +149,23 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
             {
                 return; // stopping: the items stay queued and are checked against the destination after the restart
             }
+            catch (Exception e)
+            {
+                // The items stay queued and go again, checked first: the destination already has them.
+                LogCompletionFailed(log, batch.Count, e.Message);
+                foreach (var (item, _) in batch)
+                {
+                    _recheck[item.Id] = 0;
+                    _busy.TryRemove(item.Id, out _);
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None);
+                continue;
+            }
             var now = time.GetUtcNow();
             foreach (var (item, gone) in batch)
             {
                 if (!gone) ThroughputOf(item.Bucket).Add(item.Size, now);
+                _recheck.TryRemove(item.Id, out _);
                 _busy.TryRemove(item.Id, out _);
             }
             Wake();
@@ -164,7 +179,7 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         {
             var (client, bucket) = targets.Resolve(item.Destination);
             // Checked first only where an earlier send may have landed without its completion being recorded.
-            var uncertain = item.Attempts > 0 || item.Id <= _queuedBeforeStart;
+            var uncertain = item.Attempts > 0 || item.Id <= _queuedBeforeStart || _recheck.ContainsKey(item.Id);
             if (item.IsDeleteMarker)
             {
                 await _retry.ExecuteAsync(async token =>
@@ -230,6 +245,9 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         HttpRequestException or IOException => true,
         _ => false,
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Count} completed replications failed; they will be checked against the destination and recorded again: {Reason}")]
+    private static partial void LogCompletionFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replication of {Bucket}/{Key} version {VersionId} failed (attempt {Attempts}): {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string bucket, string key, string versionId, int attempts, string reason);
