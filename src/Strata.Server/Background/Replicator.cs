@@ -123,6 +123,8 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         }
         catch (Exception e)
         {
+            // The failure could not even be recorded: the item goes again at once, checked first as its send may have landed.
+            _recheck[item.Id] = 0;
             LogSendFailed(log, item.Bucket.Value, item.Key.Value, item.VersionId.Value, item.Attempts + 1, Describe(e));
         }
         finally
