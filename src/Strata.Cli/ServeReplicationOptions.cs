@@ -8,7 +8,7 @@ internal sealed class ServeReplicationOptions
 {
     public Option<int?> Concurrency { get; } = new("--replication-concurrency")
     {
-        Description = "Keys the replicator sends at once; a key's versions always go in commit order (default 8; env STRATA_REPLICATION_CONCURRENCY)",
+        Description = "Sends the replicator keeps in flight, each of a different key; a key's versions always go in commit order (default 16; env STRATA_REPLICATION_CONCURRENCY)",
     };
 
     public Option<string?> RetryMax { get; } = new("--replication-retry-max")

@@ -38,7 +38,8 @@ public sealed partial class StorageEngine
 
     /// <summary>
     /// The oldest queued item of each key whose next attempt is due, in commit order: a key's later versions wait until its
-    /// earlier one is sent, so the destination's stack has the source's order.
+    /// earlier one is sent, so the destination's stack has the source's order. Walks the outbox in id order and stops at
+    /// <paramref name="limit"/> (one index probe per row for an earlier item of its key), so a large backlog costs no more per read.
     /// </summary>
     public List<OutboxItem> ReadReplicationHeads(int limit)
     {
@@ -46,7 +47,8 @@ public sealed partial class StorageEngine
         using var command = session.Command("""
             SELECT o.id, b.name, o.key, o.seq, o.version_id, o.is_marker, o.size, o.rule, o.destination, o.queued_ms, o.attempts
             FROM replication_outbox o JOIN buckets b ON b.id = o.bucket_id
-            WHERE o.id IN (SELECT MIN(id) FROM replication_outbox GROUP BY bucket_id, key) AND o.next_ms <= $now
+            WHERE o.next_ms <= $now
+              AND NOT EXISTS (SELECT 1 FROM replication_outbox p WHERE p.bucket_id = o.bucket_id AND p.key = o.key AND p.id < o.id)
             ORDER BY o.id LIMIT $n
             """).With("$now", _time.GetUtcNow().ToUnixTimeMilliseconds()).With("$n", limit);
         using var r = command.ExecuteReader();
@@ -60,40 +62,48 @@ public sealed partial class StorageEngine
         return items;
     }
 
-    /// <summary>Counts a send as begun before it starts, in one commit for the round: after a crash the next send checks the destination first.</summary>
-    public Task BeginReplicationAttemptsAsync(IReadOnlyList<long> ids) =>
+    /// <summary>
+    /// The newest outbox id when the replicator starts: an item at or below it may have been sent by the previous process
+    /// (cut off by a crash before its completion was recorded), so its first send checks the destination first.
+    /// </summary>
+    public long LastReplicationItemId()
+    {
+        using var session = Read();
+        using var command = session.Command("SELECT COALESCE(MAX(id), 0) FROM replication_outbox");
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// The destination has them: the items leave the outbox and their versions show COMPLETED, all in one commit; an item
+    /// whose version was deleted for good before it could be sent (<c>VersionGone</c>) leaves with no status.
+    /// </summary>
+    public Task CompleteReplicationAsync(IReadOnlyList<(OutboxItem Item, bool VersionGone)> done) =>
         _committer.WriteAsync(tx =>
         {
-            foreach (var id in ids)
+            foreach (var (item, versionGone) in done)
             {
-                using var command = tx.Command("UPDATE replication_outbox SET attempts = attempts + 1 WHERE id = $i").With("$i", id);
-                command.ExecuteNonQuery();
+                using (var delete = tx.Command("DELETE FROM replication_outbox WHERE id = $i").With("$i", item.Id)) delete.ExecuteNonQuery();
+                if (versionGone)
+                {
+                    using var status = tx.Command("DELETE FROM replication_status WHERE seq = $s").With("$s", item.Seq);
+                    status.ExecuteNonQuery();
+                }
+                else
+                {
+                    ReplicationOutbox.SetStatus(tx, item.Seq, ReplicationStatus.Completed);
+                }
             }
             return true;
         });
 
-    /// <summary>The destination has it: the item leaves the outbox and the version's status becomes COMPLETED.</summary>
-    public Task CompleteReplicationAsync(OutboxItem item, bool versionGone = false) =>
-        _committer.WriteAsync(tx =>
-        {
-            using (var delete = tx.Command("DELETE FROM replication_outbox WHERE id = $i").With("$i", item.Id)) delete.ExecuteNonQuery();
-            if (versionGone)
-            {
-                using var status = tx.Command("DELETE FROM replication_status WHERE seq = $s").With("$s", item.Seq);
-                status.ExecuteNonQuery();
-            }
-            else
-            {
-                ReplicationOutbox.SetStatus(tx, item.Seq, ReplicationStatus.Completed);
-            }
-            return true;
-        });
-
-    /// <summary>A send failed: the error is kept for status, the next attempt waits until <paramref name="next"/>; with <paramref name="failed"/> the version shows FAILED.</summary>
+    /// <summary>
+    /// A send failed: the attempt is counted (the next send checks the destination first, as this one may have landed), the
+    /// error is kept for status, the next attempt waits until <paramref name="next"/>; with <paramref name="failed"/> the version shows FAILED.
+    /// </summary>
     public Task FailReplicationAsync(OutboxItem item, string error, DateTimeOffset next, bool failed) =>
         _committer.WriteAsync(tx =>
         {
-            using (var update = tx.Command("UPDATE replication_outbox SET error = $e, next_ms = $n WHERE id = $i")
+            using (var update = tx.Command("UPDATE replication_outbox SET attempts = attempts + 1, error = $e, next_ms = $n WHERE id = $i")
                 .With("$e", error).With("$n", next.ToUnixTimeMilliseconds()).With("$i", item.Id)) update.ExecuteNonQuery();
             if (failed) ReplicationOutbox.SetStatus(tx, item.Seq, ReplicationStatus.Failed);
             return true;

@@ -5,6 +5,7 @@ using Strata.Engine.Metadata;
 using Strata.Engine.Multipart;
 using Strata.Engine.ObjectLock;
 using Strata.Engine.Objects;
+using Strata.Engine.Replication;
 using Strata.Engine.Settings;
 
 namespace Strata.Engine.Buckets;
@@ -110,6 +111,12 @@ internal static class BucketWrites
         if (target != VersioningState.Enabled && ObjectLockWrites.Configuration(tx, id) is not null)
         {
             S3Fail.With(StrataError.InvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
+        }
+        // S3: replication needs versioning Enabled on the source; suspending it is refused while the rules exist (409, as AWS answers).
+        if (target != VersioningState.Enabled && ReplicationOutbox.Configuration(tx, id) is not null)
+        {
+            S3Fail.With(StrataError.InvalidBucketState,
+                "A replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.");
         }
         using var command = tx.Command($"UPDATE buckets SET versioning = $v, mfa_delete = $m WHERE id = $id RETURNING {Rows.BucketColumns}")
             .With("$id", id).With("$v", (long)target).With("$m", (long)targetMfa);

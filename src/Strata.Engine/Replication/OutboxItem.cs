@@ -3,7 +3,7 @@ using Strata.Core;
 namespace Strata.Engine.Replication;
 
 /// <summary>One queued replication: a version (or delete marker) of a key, the rule that chose it and where it goes.</summary>
-/// <param name="Attempts">Sends begun before this one: above 0 the destination may already hold it (checked before sending again).</param>
+/// <param name="Attempts">Sends that failed before this one: above 0 the destination may already hold it (checked before sending again).</param>
 public sealed record OutboxItem(long Id, BucketName Bucket, ObjectKey Key, long Seq, VersionId VersionId, bool IsDeleteMarker, long Size,
     string Rule, string Destination, DateTimeOffset Queued, int Attempts);
 

@@ -3,8 +3,8 @@ namespace Strata.Server.Background;
 /// <summary>How the replicator sends (`strata serve --replication-*`).</summary>
 internal sealed record ReplicationSettings(string DataDirectory, string Region)
 {
-    /// <summary>Keys sent at once; a key's versions always go one after another, in commit order.</summary>
-    public int Concurrency { get; init; } = 8;
+    /// <summary>Sends kept in flight (each of a different key); a key's versions always go one after another, in commit order.</summary>
+    public int Concurrency { get; init; } = 16;
 
     /// <summary>The longest wait between two scheduled attempts of a failing item (the backoff doubles up to it, with jitter).</summary>
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(5);

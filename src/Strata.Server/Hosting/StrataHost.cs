@@ -69,7 +69,7 @@ public sealed class StrataServerOptions
     public long ScrubBytesPerSecond { get; set; } = 50_000_000;
 
     /// <summary>Keys the replicator sends at once (a key's versions always go in commit order).</summary>
-    public int ReplicationConcurrency { get; set; } = 8;
+    public int ReplicationConcurrency { get; set; } = 16;
 
     /// <summary>The longest wait between two attempts of a failing replication (the backoff doubles up to it).</summary>
     public TimeSpan ReplicationRetryMax { get; set; } = TimeSpan.FromMinutes(5);

@@ -58,6 +58,25 @@ public sealed class ReplicationConfigurationApi(ReplicationPair pair) : IClassFi
     }
 
     [Fact]
+    public async Task Suspending_versioning_under_a_replication_configuration_is_InvalidBucketState_until_it_is_deleted()
+    {
+        var bucket = await pair.Source.CreateBucketAsync(versioning: true);
+        using var s3 = pair.Source.CreateClient();
+        await s3.PutBucketReplicationAsync(new PutBucketReplicationRequest { BucketName = bucket, Configuration = ReplicationPair.Configuration("arn:strata:remote:dst:target-bucket") });
+        var suspend = new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Suspended } };
+
+        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketVersioningAsync(suspend));
+        Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
+        Assert.Equal("InvalidBucketState", error.ErrorCode);
+        Assert.Contains("replication configuration is present", error.Message);
+        Assert.Equal(VersionStatus.Enabled, (await s3.GetBucketVersioningAsync(bucket)).VersioningConfig.Status);
+
+        await s3.DeleteBucketReplicationAsync(new DeleteBucketReplicationRequest { BucketName = bucket });
+        await s3.PutBucketVersioningAsync(suspend);
+        Assert.Equal(VersionStatus.Suspended, (await s3.GetBucketVersioningAsync(bucket)).VersioningConfig.Status);
+    }
+
+    [Fact]
     public async Task An_unknown_remote_and_a_missing_local_bucket_are_refused()
     {
         var bucket = await pair.Source.CreateBucketAsync(versioning: true);
