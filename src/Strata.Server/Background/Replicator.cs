@@ -61,6 +61,8 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         }
     }
 
+    private static readonly TimeSpan ReadRetry = TimeSpan.FromSeconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -96,7 +98,19 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         {
             // Taken before the read: an item busy now may be completed and gone from _busy by the time the read returns it.
             var busy = new HashSet<long>(_busy.Keys);
-            var heads = engine.ReadReplicationHeads(settings.Concurrency * 4 + busy.Count);
+            List<OutboxItem> heads;
+            try
+            {
+                heads = engine.ReadReplicationHeads(settings.Concurrency * 4 + busy.Count);
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested && error is not ObjectDisposedException)
+            {
+                // A metadata read that fails (I/O error, a damaged page) must not stop the server, whose host stops on an
+                // unhandled background exception: log it and read again later; the outbox keeps every item meanwhile.
+                LogReadFailed(log, error.Message);
+                await Task.Delay(ReadRetry, stoppingToken);
+                continue;
+            }
             var started = 0;
             foreach (var item in heads)
             {
@@ -247,6 +261,9 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         HttpRequestException or IOException => true,
         _ => false,
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading the replication outbox failed; trying again in 5 s: {Reason}")]
+    private static partial void LogReadFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Count} completed replications failed; they will be checked against the destination and recorded again: {Reason}")]
     private static partial void LogCompletionFailed(ILogger logger, int count, string reason);
