@@ -48,6 +48,28 @@ public sealed class BackupCommands(StrataServer server) : IClassFixture<StrataSe
     }
 
     [Fact]
+    public async Task An_online_backup_that_finds_a_blob_file_gone_names_it_and_exits_1()
+    {
+        await using var own = new StrataServer();
+        await own.InitializeAsync();
+        var bucket = await own.CreateBucketAsync(versioning: true);
+        using (var s3 = own.CreateClient())
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "kept.jpg", ContentBody = new string('k', 40_000) });
+            var gone = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "gone.jpg", ContentBody = new string('g', 40_000) });
+            await own.StopAsync();
+            StoredBodies.DeleteBlob(own.DataDirectory, gone.VersionId);
+        }
+        await own.StartAsync();
+
+        var result = await StrataCli.RunAsync(own, "admin", "backup", _destination);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("is named by the metadata but missing from the data directory", result.Stderr);
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_destination, "blobs"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task Restore_refuses_a_backup_whose_blob_was_damaged_and_leaves_nothing_behind()
     {
         await PutBlobsAsync(2);
