@@ -16,15 +16,7 @@ internal static class AccessControlPolicyReader
 
     private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = true,
-        MaxCharactersInDocument = MaxBytes,
-    };
+    private static readonly XmlReaderSettings Settings = S3Xml.DocumentSettings(MaxBytes, ignoreWhitespace: true);
 
     /// <summary>The owner id the document names (null when it names none) and its grants.</summary>
     public static (string? OwnerId, List<AclGrant> Grants) Read(string document)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml;
 using Strata.Core;
 using Strata.Core.Cors;
+using static Strata.Server.Xml.S3Xml;
 
 namespace Strata.Server.Xml;
 
@@ -21,18 +22,8 @@ internal static class CorsConfigurationReader
     /// </summary>
     public const int MaxStoredChars = 8 * MaxBytes;
 
-    private static readonly XmlReaderSettings Sent = Settings(MaxBytes);
-    private static readonly XmlReaderSettings Stored = Settings(MaxStoredChars);
-
-    private static XmlReaderSettings Settings(int maxCharacters) => new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = false, // a value keeps its spaces, as S3 keeps them
-        MaxCharactersInDocument = maxCharacters,
-    };
+    private static readonly XmlReaderSettings Sent = DocumentSettings(MaxBytes);
+    private static readonly XmlReaderSettings Stored = DocumentSettings(MaxStoredChars);
 
     /// <summary>A document a client sent (PutBucketCors).</summary>
     public static CorsConfiguration Read(string document) => Read(document, Sent);
@@ -46,14 +37,14 @@ internal static class CorsConfigurationReader
         try
         {
             using var xml = XmlReader.Create(new StringReader(document), settings);
-            if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != "CORSConfiguration" || !IsS3Namespace(xml) || xml.IsEmptyElement)
+            if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != "CORSConfiguration" || !IsS3(xml) || xml.IsEmptyElement)
             {
                 throw Malformed();
             }
             xml.Read();
             while (xml.MoveToContent() != XmlNodeType.EndElement)
             {
-                if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "CORSRule" || !IsS3Namespace(xml)) throw Malformed();
+                if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "CORSRule" || !IsS3(xml)) throw Malformed();
                 rules.Add(ReadRule(xml));
                 if (rules.Count > CorsConfiguration.MaxRules) throw Malformed();
             }
@@ -80,7 +71,7 @@ internal static class CorsConfigurationReader
         xml.Read();
         while (xml.MoveToContent() != XmlNodeType.EndElement)
         {
-            if (xml.NodeType != XmlNodeType.Element || !IsS3Namespace(xml)) throw Malformed();
+            if (xml.NodeType != XmlNodeType.Element || !IsS3(xml)) throw Malformed();
             var name = xml.LocalName;
             var value = xml.ReadElementContentAsString(); // XmlException for an element inside the value
             switch (name)
@@ -119,8 +110,4 @@ internal static class CorsConfigurationReader
             MaxAgeSeconds = maxAge,
         };
     }
-
-    private static bool IsS3Namespace(XmlReader xml) => xml.NamespaceURI.Length == 0 || xml.NamespaceURI == S3Xml.Namespace;
-
-    private static StrataException Malformed() => S3Fail.Exception(StrataError.MalformedXML);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml;
 using Strata.Core;
 using Strata.Core.Lifecycle;
+using static Strata.Server.Xml.S3Xml;
 
 namespace Strata.Server.Xml;
 
@@ -17,15 +18,8 @@ internal static class LifecycleConfigurationReader
     /// <summary>The largest document accepted: 1,000 rules of a few hundred bytes each fit well inside.</summary>
     public const int MaxBytes = 1024 * 1024;
 
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = false, // a prefix or tag keeps its spaces
-        MaxCharactersInDocument = 8 * MaxBytes, // the stored form (namespace added, characters escaped) reads back too
-    };
+    // 8x: the stored form (namespace added, characters escaped) reads back too.
+    private static readonly XmlReaderSettings Settings = S3Xml.DocumentSettings(8 * MaxBytes);
 
     public static LifecycleConfiguration Read(string document)
     {
@@ -135,7 +129,7 @@ internal static class LifecycleConfigurationReader
         if (filter is not null && legacyPrefix is not null) throw Malformed();
         return new LifecycleRule
         {
-            Id = id ?? GeneratedId(),
+            Id = id ?? GeneratedRuleId(),
             Enabled = status == "Enabled",
             Filter = filter ?? (legacyPrefix is null ? LifecycleFilter.Everything : new LifecycleFilter(LifecycleFilterForm.LegacyPrefix, legacyPrefix, [], null, null)),
             ExpirationDays = days,
@@ -228,24 +222,6 @@ internal static class LifecycleConfigurationReader
         }
     }
 
-    /// <summary>Reads an element whose children are simple values; <paramref name="take"/> refuses an unknown or repeated one.</summary>
-    private static void ReadChildren(XmlReader xml, Func<string, string, bool> take)
-    {
-        if (xml.IsEmptyElement)
-        {
-            xml.Read();
-            return;
-        }
-        xml.Read();
-        while (xml.MoveToContent() != XmlNodeType.EndElement)
-        {
-            if (xml.NodeType != XmlNodeType.Element || !IsS3(xml)) throw Malformed();
-            var name = xml.LocalName;
-            if (!take(name, xml.ReadElementContentAsString())) throw Malformed();
-        }
-        xml.Read();
-    }
-
     // An optional sign is allowed so that "-1" reaches validation and is answered as S3 answers it (not positive).
     private static int Number(string value) =>
         int.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : throw Malformed();
@@ -275,10 +251,4 @@ internal static class LifecycleConfigurationReader
     {
         if (Date(value).TimeOfDay != TimeSpan.Zero) S3Fail.With(StrataError.InvalidArgument, "'Date' must be at midnight GMT");
     }
-
-    private static string GeneratedId() => Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', 'A').Replace('/', 'B');
-
-    private static bool IsS3(XmlReader xml) => xml.NamespaceURI.Length == 0 || xml.NamespaceURI == S3Xml.Namespace;
-
-    private static StrataException Malformed() => S3Fail.Exception(StrataError.MalformedXML);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml;
 using Strata.Core;
 using Strata.Core.ObjectLock;
+using static Strata.Server.Xml.S3Xml;
 
 namespace Strata.Server.Xml;
 
@@ -15,15 +16,7 @@ internal static class ObjectLockXml
     /// <summary>Each document is a few hundred bytes; this bounds what is read.</summary>
     public const int MaxBytes = 16 * 1024;
 
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = true,
-        MaxCharactersInDocument = MaxBytes,
-    };
+    private static readonly XmlReaderSettings Settings = S3Xml.DocumentSettings(MaxBytes, ignoreWhitespace: true);
 
     public static ObjectLockConfiguration ReadConfiguration(string document)
     {
@@ -195,6 +188,4 @@ internal static class ObjectLockXml
         if (value <= 0 || value > max) throw S3Fail.Exception(StrataError.InvalidRetentionPeriod);
         return (int)value;
     }
-
-    private static StrataException Malformed() => S3Fail.Exception(StrataError.MalformedXML);
 }

@@ -1,6 +1,7 @@
 using System.Xml;
 using Strata.Core;
 using Strata.Core.PublicAccess;
+using static Strata.Server.Xml.S3Xml;
 
 namespace Strata.Server.Xml;
 
@@ -21,14 +22,7 @@ internal static class PublicAccessBlockXml
     // In S3's order, which is also PublicAccessBlock's.
     private static readonly string[] Names = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
 
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        MaxCharactersInDocument = MaxBytes,
-    };
+    private static readonly XmlReaderSettings Settings = DocumentSettings(MaxBytes);
 
     public static PublicAccessBlock Read(string document)
     {
@@ -36,12 +30,12 @@ internal static class PublicAccessBlockXml
         try
         {
             using var xml = XmlReader.Create(new StringReader(document), Settings);
-            if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != Root || !IsS3Namespace(xml)) throw Malformed();
+            if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != Root || !IsS3(xml)) throw Malformed();
             if (xml.IsEmptyElement) return PublicAccessBlock.None;
             xml.Read();
             while (xml.MoveToContent() != XmlNodeType.EndElement)
             {
-                if (xml.NodeType != XmlNodeType.Element || !IsS3Namespace(xml)) throw Malformed();
+                if (xml.NodeType != XmlNodeType.Element || !IsS3(xml)) throw Malformed();
                 var index = Array.IndexOf(Names, xml.LocalName);
                 if (index < 0 || flags[index] is not null) throw Malformed();
                 flags[index] = Flag(xml.ReadElementContentAsString());
@@ -73,8 +67,4 @@ internal static class PublicAccessBlockXml
         "false" or "FALSE" or "False" => false,
         _ => throw Malformed(),
     };
-
-    private static bool IsS3Namespace(XmlReader xml) => xml.NamespaceURI.Length == 0 || xml.NamespaceURI == S3Xml.Namespace;
-
-    private static StrataException Malformed() => S3Fail.Exception(StrataError.MalformedXML);
 }

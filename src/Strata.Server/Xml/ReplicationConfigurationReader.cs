@@ -3,6 +3,7 @@ using System.Xml;
 using Strata.Core;
 using Strata.Core.Replication;
 using Strata.Core.Tagging;
+using static Strata.Server.Xml.S3Xml;
 
 namespace Strata.Server.Xml;
 
@@ -18,15 +19,7 @@ internal static class ReplicationConfigurationReader
 {
     public const int MaxBytes = 1024 * 1024;
 
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = false,
-        MaxCharactersInDocument = 8 * MaxBytes,
-    };
+    private static readonly XmlReaderSettings Settings = S3Xml.DocumentSettings(8 * MaxBytes);
 
     public static ReplicationConfiguration Read(string document)
     {
@@ -72,11 +65,11 @@ internal static class ReplicationConfigurationReader
                 case "Prefix" when legacyPrefix is null: legacyPrefix = xml.ReadElementContentAsString(); break;
                 case "Filter" when filter is null: filter = ReadFilter(xml); break;
                 case "DeleteMarkerReplication" when markers is null:
-                    ReadChildren(xml, (name, value) => name == "Status" && markers is null && (markers = value) is not null, skipOthers: false);
+                    ReadChildren(xml, (name, value) => name == "Status" && markers is null && (markers = value) is not null);
                     markers ??= "";
                     break;
                 case "Destination" when destination is null:
-                    ReadChildren(xml, (name, value) => name == "Bucket" && destination is null && (destination = value) is not null, skipOthers: true);
+                    ReadChildren(xml, (name, value) => name == "Bucket" && destination is null && (destination = value) is not null, skip: name => name != "Bucket");
                     destination ??= "";
                     break;
                 case "SourceSelectionCriteria" or "ExistingObjectReplication":
@@ -101,7 +94,7 @@ internal static class ReplicationConfigurationReader
         }
         return new ReplicationRule
         {
-            Id = id ?? GeneratedId(),
+            Id = id ?? GeneratedRuleId(),
             Priority = number,
             Enabled = status == "Enabled",
             Filter = filter ?? new ReplicationFilter(ReplicationFilterForm.LegacyPrefix, legacyPrefix ?? "", []),
@@ -170,36 +163,8 @@ internal static class ReplicationConfigurationReader
                 case "Value" when value is null: value = text; return true;
                 default: return false;
             }
-        }, skipOthers: false);
+        });
         if (key is null || value is null) throw Malformed();
         return new Tag(key, value);
     }
-
-    private static void ReadChildren(XmlReader xml, Func<string, string, bool> take, bool skipOthers)
-    {
-        if (xml.IsEmptyElement)
-        {
-            xml.Read();
-            return;
-        }
-        xml.Read();
-        while (xml.MoveToContent() != XmlNodeType.EndElement)
-        {
-            if (xml.NodeType != XmlNodeType.Element || !IsS3(xml)) throw Malformed();
-            var name = xml.LocalName;
-            if (skipOthers && name != "Bucket")
-            {
-                xml.Skip();
-                continue;
-            }
-            if (!take(name, xml.ReadElementContentAsString())) throw Malformed();
-        }
-        xml.Read();
-    }
-
-    private static string GeneratedId() => Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', 'A').Replace('/', 'B');
-
-    private static bool IsS3(XmlReader xml) => xml.NamespaceURI.Length == 0 || xml.NamespaceURI == S3Xml.Namespace;
-
-    private static StrataException Malformed() => S3Fail.Exception(StrataError.MalformedXML);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using Microsoft.AspNetCore.Http;
+using Strata.Core;
 
 namespace Strata.Server.Xml;
 
@@ -33,6 +34,56 @@ internal static class S3Xml
         IgnoreProcessingInstructions = true,
         MaxCharactersInDocument = MaxRequestBytes,
     };
+
+    /// <summary>
+    /// Settings for a configuration document read from a string (CORS, lifecycle, replication, tagging, ACL, Object Lock,
+    /// Block Public Access): no DTDs (no XXE, no entity expansion), no resolver, comments and processing instructions
+    /// skipped, at most <paramref name="maxCharacters"/>. Whitespace is kept unless asked, since a prefix or a tag keeps its spaces.
+    /// </summary>
+    public static XmlReaderSettings DocumentSettings(int maxCharacters, bool ignoreWhitespace = false) => new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        IgnoreWhitespace = ignoreWhitespace,
+        MaxCharactersInDocument = maxCharacters,
+    };
+
+    /// <summary>An element in S3's namespace, or in none (clients send both).</summary>
+    public static bool IsS3(XmlReader xml) => xml.NamespaceURI.Length == 0 || xml.NamespaceURI == Namespace;
+
+    /// <summary>S3's MalformedXML, the answer to a configuration document that does not follow its schema.</summary>
+    public static StrataException Malformed() => S3Fail.Exception(StrataError.MalformedXML);
+
+    /// <summary>
+    /// Reads an element whose children are simple values; <paramref name="take"/> refuses an unknown or repeated one
+    /// (MalformedXML). Children <paramref name="skip"/> names are stepped over unread.
+    /// </summary>
+    public static void ReadChildren(XmlReader xml, Func<string, string, bool> take, Func<string, bool>? skip = null)
+    {
+        if (xml.IsEmptyElement)
+        {
+            xml.Read();
+            return;
+        }
+        xml.Read();
+        while (xml.MoveToContent() != XmlNodeType.EndElement)
+        {
+            if (xml.NodeType != XmlNodeType.Element || !IsS3(xml)) throw Malformed();
+            var name = xml.LocalName;
+            if (skip?.Invoke(name) == true)
+            {
+                xml.Skip();
+                continue;
+            }
+            if (!take(name, xml.ReadElementContentAsString())) throw Malformed();
+        }
+        xml.Read();
+    }
+
+    /// <summary>The ID S3 gives a lifecycle or replication rule sent without one: random, 22 letters and digits.</summary>
+    public static string GeneratedRuleId() => Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', 'A').Replace('/', 'B');
 
     public static XmlWriter CreateWriter(HttpResponse response)
     {

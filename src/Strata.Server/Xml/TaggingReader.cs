@@ -1,6 +1,7 @@
 using System.Xml;
 using Strata.Core;
 using Strata.Core.Tagging;
+using static Strata.Server.Xml.S3Xml;
 
 namespace Strata.Server.Xml;
 
@@ -15,15 +16,7 @@ internal static class TaggingReader
     /// <summary>Far above 50 tags of 128 + 256 characters, written out with their markup and escapes.</summary>
     public const int MaxBytes = 256 * 1024;
 
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = false, // a value keeps its spaces
-        MaxCharactersInDocument = MaxBytes,
-    };
+    private static readonly XmlReaderSettings Settings = DocumentSettings(MaxBytes);
 
     public static TagSet Read(string document, TagSetKind kind)
     {
@@ -53,7 +46,7 @@ internal static class TaggingReader
     // Moves inside <name>; an empty <TagSet/> leaves the reader on what follows it.
     private static void EnterElement(XmlReader xml, string name, bool allowEmpty = false)
     {
-        if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != name || !IsS3Namespace(xml)) throw Malformed();
+        if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != name || !IsS3(xml)) throw Malformed();
         if (xml.IsEmptyElement)
         {
             if (!allowEmpty) throw Malformed();
@@ -67,12 +60,12 @@ internal static class TaggingReader
 
     private static Tag ReadTag(XmlReader xml)
     {
-        if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "Tag" || !IsS3Namespace(xml) || xml.IsEmptyElement) throw Malformed();
+        if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "Tag" || !IsS3(xml) || xml.IsEmptyElement) throw Malformed();
         xml.Read();
         string? key = null, value = null;
         while (xml.MoveToContent() != XmlNodeType.EndElement)
         {
-            if (xml.NodeType != XmlNodeType.Element || !IsS3Namespace(xml)) throw Malformed();
+            if (xml.NodeType != XmlNodeType.Element || !IsS3(xml)) throw Malformed();
             var name = xml.LocalName;
             var text = xml.ReadElementContentAsString(); // XmlException for an element inside the value
             switch (name)
@@ -91,8 +84,4 @@ internal static class TaggingReader
         if (key is null || value is null) throw Malformed();
         return new Tag(key, value);
     }
-
-    private static bool IsS3Namespace(XmlReader xml) => xml.NamespaceURI.Length == 0 || xml.NamespaceURI == S3Xml.Namespace;
-
-    private static StrataException Malformed() => S3Fail.Exception(StrataError.MalformedXML);
 }
