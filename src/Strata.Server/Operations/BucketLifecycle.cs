@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Engine.Buckets;

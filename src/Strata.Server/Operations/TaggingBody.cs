@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Strata.Core;
 using Strata.Core.Tagging;
 using Strata.Server.Hosting;
