@@ -79,20 +79,11 @@ public sealed class MirrorJob : RecoveryJob
         // A merge of the two version listings in key order (a common prefix keeps the order of the rest of the key),
         // so nothing is looked up key by key. The destination's next page is read before any copy past it is handed out.
         await using var existing = DestinationWalk(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var hasExisting = await existing.MoveNextAsync();
+        var destination = new DestinationCursor<KeyHistory>(existing, h => h.Key[_to.Prefix.Length..]);
         await foreach (var history in VersionWalker.WalkAsync(S3, _from.Bucket, _from.Prefix, Options.PageSize, cancellationToken))
         {
             tally.Scanned();
-            var relative = history.Key[_from.Prefix.Length..];
-            KeyHistory? there = null;
-            while (hasExisting)
-            {
-                var order = Utf8Order.Compare(existing.Current.Key[_to.Prefix.Length..], relative);
-                if (order > 0) break;
-                if (order == 0) there = existing.Current;
-                hasExisting = await existing.MoveNextAsync();
-                if (order == 0) break;
-            }
+            var there = await destination.MatchAsync(history.Key[_from.Prefix.Length..]);
             var stack = OldestFirst(history);
             var done = there is null ? 0 : await AlreadyThereAsync(stack, there, cancellationToken);
             if (done == stack.Count)
@@ -183,20 +174,11 @@ public sealed class MirrorJob : RecoveryJob
     private async IAsyncEnumerable<RecoveryStep> CurrentStepsAsync(RecoveryTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var existing = DestinationObjectsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var hasExisting = await existing.MoveNextAsync();
+        var destination = new DestinationCursor<S3Object>(existing, o => o.Key[_to.Prefix.Length..]);
         await foreach (var history in VersionWalker.WalkAsync(S3, _from.Bucket, _from.Prefix, Options.PageSize, cancellationToken))
         {
             tally.Scanned();
-            var relative = history.Key[_from.Prefix.Length..];
-            S3Object? there = null;
-            while (hasExisting)
-            {
-                var order = Utf8Order.Compare(existing.Current.Key[_to.Prefix.Length..], relative);
-                if (order > 0) break;
-                if (order == 0) there = existing.Current;
-                hasExisting = await existing.MoveNextAsync();
-                if (order == 0) break;
-            }
+            var there = await destination.MatchAsync(history.Key[_from.Prefix.Length..]);
             if (history.Current is not { } current)
             {
                 tally.NotApplicable(); // deleted on the source: the destination's copy, if any, is left alone
@@ -277,6 +259,30 @@ public sealed class MirrorJob : RecoveryJob
                 for (var left = i + 1; left < key.Items.Count; left++) progress.FailedOne();
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// The destination's listing walked beside the source's, both in key order (a merge, so nothing is looked up key by
+    /// key): <see cref="MatchAsync"/> steps past the destination keys before <c>relative</c> and returns the one equal to it.
+    /// </summary>
+    private sealed class DestinationCursor<T>(IAsyncEnumerator<T> items, Func<T, string> relativeKey) where T : class
+    {
+        private bool? _has;
+
+        public async ValueTask<T?> MatchAsync(string relative)
+        {
+            _has ??= await items.MoveNextAsync();
+            T? there = null;
+            while (_has == true)
+            {
+                var order = Utf8Order.Compare(relativeKey(items.Current), relative);
+                if (order > 0) break;
+                if (order == 0) there = items.Current;
+                _has = await items.MoveNextAsync();
+                if (order == 0) break;
+            }
+            return there;
         }
     }
 }
