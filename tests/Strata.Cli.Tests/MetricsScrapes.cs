@@ -23,7 +23,7 @@ public sealed class MetricsScrapes : IDisposable
     public async Task The_scrape_counts_the_requests_and_the_bucket_figures_survive_a_restart()
     {
         var bucket = StrataServer.UniqueBucketName("metrics");
-        await using (var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        await using (var server = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0"))
         {
             using var s3 = server.CreateClient();
             await s3.PutBucketAsync(bucket);
@@ -35,7 +35,7 @@ public sealed class MetricsScrapes : IDisposable
             await s3.InitiateMultipartUploadAsync(bucket, "big.bin");
             var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "nothing-here"));
             Assert.Equal("NoSuchKey", missing.ErrorCode);
-            using var http = ServedBinary.Http();
+            using var http = ServeProcess.Http();
             using (var anonymous = await http.GetAsync(new Uri(server.Endpoint, $"{bucket}/b.txt")))
             {
                 Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
@@ -58,7 +58,7 @@ public sealed class MetricsScrapes : IDisposable
             AssertBucketFigures(scrape, bucket);
         }
 
-        await using (var restarted = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        await using (var restarted = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0"))
         {
             var scrape = await ScrapeAsync(restarted.Metrics);
 
@@ -72,7 +72,7 @@ public sealed class MetricsScrapes : IDisposable
     {
         var bucket = StrataServer.UniqueBucketName("rot");
         string versionId;
-        await using (var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        await using (var server = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0"))
         {
             using var s3 = server.CreateClient();
             await s3.PutBucketAsync(bucket);
@@ -82,7 +82,7 @@ public sealed class MetricsScrapes : IDisposable
         }
         StoredBodies.FlipBlobByte(_data, versionId, offset: 99_999);
 
-        await using (var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        await using (var server = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0"))
         {
             using var s3 = server.CreateClient();
             var refused = await Assert.ThrowsAnyAsync<AmazonS3Exception>(async () =>
@@ -94,7 +94,7 @@ public sealed class MetricsScrapes : IDisposable
             Assert.Equal(1, (await ScrapeAsync(server.Metrics)).Value("strata_scrub_damaged_versions"));
         }
 
-        await using (var restarted = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0"))
+        await using (var restarted = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0"))
         {
             Assert.Equal(1, (await ScrapeAsync(restarted.Metrics)).Value("strata_scrub_damaged_versions"));
         }
@@ -114,7 +114,7 @@ public sealed class MetricsScrapes : IDisposable
     public async Task Removing_versions_and_completing_an_upload_move_the_figures_back()
     {
         var bucket = StrataServer.UniqueBucketName("metrics");
-        await using var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0");
+        await using var server = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0");
         using var s3 = server.CreateClient();
         await s3.PutBucketAsync(bucket);
         await s3.PutBucketVersioningAsync(new() { BucketName = bucket, VersioningConfig = new() { Status = VersionStatus.Enabled } });
@@ -145,7 +145,7 @@ public sealed class MetricsScrapes : IDisposable
     public async Task A_new_bucket_appears_with_zeros_and_a_deleted_one_leaves_the_scrape()
     {
         var bucket = StrataServer.UniqueBucketName("metrics");
-        await using var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0");
+        await using var server = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0");
         using var s3 = server.CreateClient();
         await s3.PutBucketAsync(bucket);
 
@@ -161,9 +161,9 @@ public sealed class MetricsScrapes : IDisposable
     [Fact]
     public async Task Metrics_listen_serves_them_on_their_own_port_only()
     {
-        await using var server = await ServedBinary.StartAsync(_data, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0");
+        await using var server = await ServeProcess.StartAsync(_data, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0");
         Assert.NotEqual(server.Endpoint.Port, server.Metrics.Port);
-        using var http = ServedBinary.Http();
+        using var http = ServeProcess.Http();
 
         var scrape = await ScrapeAsync(server.Metrics);
         using var reserved = await http.GetAsync(new Uri(server.Metrics, "/_strata/metrics"));
@@ -178,9 +178,9 @@ public sealed class MetricsScrapes : IDisposable
     public async Task Only_loopback_callers_may_scrape_unless_metrics_public()
     {
         var address = NonLoopbackAddress();
-        await using (var server = await ServedBinary.StartAsync(_data, "--listen", "0.0.0.0:0"))
+        await using (var server = await ServeProcess.StartAsync(_data, "--listen", "0.0.0.0:0"))
         {
-            using var http = ServedBinary.Http();
+            using var http = ServeProcess.Http();
             using var remote = await http.GetAsync(new UriBuilder(server.Metrics) { Host = address.ToString() }.Uri);
             using var local = await http.GetAsync(server.Metrics);
 
@@ -190,7 +190,7 @@ public sealed class MetricsScrapes : IDisposable
             Assert.Contains("--metrics-public", body);
             Assert.Equal(HttpStatusCode.OK, local.StatusCode);
         }
-        await using (var open = await ServedBinary.StartAsync(_data, "--listen", "0.0.0.0:0", "--metrics-public"))
+        await using (var open = await ServeProcess.StartAsync(_data, "--listen", "0.0.0.0:0", "--metrics-public"))
         {
             var scrape = await ScrapeAsync(new UriBuilder(open.Metrics) { Host = address.ToString() }.Uri);
 
@@ -232,7 +232,7 @@ public sealed class MetricsScrapes : IDisposable
     /// <summary>GETs the metrics and parses them with prometheus_client's text parser.</summary>
     private static async Task<Scrape> ScrapeAsync(Uri metrics)
     {
-        using var http = ServedBinary.Http();
+        using var http = ServeProcess.Http();
         using var response = await http.GetAsync(metrics);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {text}");
