@@ -44,6 +44,15 @@ public sealed class TagSet
 
     public bool IsEmpty => _tags.Length == 0;
 
+    /// <summary>The tags as key-value pairs, the form lifecycle filters match against.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> AsPairs()
+    {
+        if (_tags.Length == 0) return [];
+        var pairs = new KeyValuePair<string, string>[_tags.Length];
+        for (var i = 0; i < pairs.Length; i++) pairs[i] = new(_tags[i].Key, _tags[i].Value);
+        return pairs;
+    }
+
     /// <summary>The tag's value, or null when the set has no tag with this key (keys compare case-sensitively).</summary>
     public string? Get(string key)
     {

@@ -119,11 +119,5 @@ internal static class LifecycleReads
 internal static class LifecycleTags
 {
     // Read with the page (versions.tags, one column of the rows it reads anyway); a version without tags has none.
-    public static IReadOnlyList<KeyValuePair<string, string>> Of(PassVersion version)
-    {
-        if (version.Tags is not { IsEmpty: false } tags) return [];
-        var pairs = new KeyValuePair<string, string>[tags.Count];
-        for (var i = 0; i < pairs.Length; i++) pairs[i] = new(tags.Tags[i].Key, tags.Tags[i].Value);
-        return pairs;
-    }
+    public static IReadOnlyList<KeyValuePair<string, string>> Of(PassVersion version) => version.Tags?.AsPairs() ?? [];
 }

@@ -17,6 +17,9 @@ internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedReq
 
     /// <summary>For PostObject, whose form carries its own signature: credentials, clock and region.</summary>
     public required RequestAuthenticator Authenticator { get; init; }
+
+    /// <summary>The buckets' lifecycle configurations, for x-amz-expiration; operations that change one forget it.</summary>
+    public required LifecycleRules Lifecycle { get; init; }
     public Authorizer Authorizer { get; } = authorizer;
 
     /// <summary>For operations that need a second permission (a copy's source) or one per item (DeleteObjects).</summary>

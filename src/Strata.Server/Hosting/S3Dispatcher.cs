@@ -15,7 +15,7 @@ namespace Strata.Server.Hosting;
 /// XML error. Each layer is entered once, downward.
 /// </summary>
 internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenticator authenticator, Authorizer authorizer, MfaVerifier mfa,
-    ServerSettings settings, Admin.AdminEndpoints admin, AccessLog accessLog, CorsRules cors, ILogger<S3Dispatcher> log)
+    ServerSettings settings, Admin.AdminEndpoints admin, AccessLog accessLog, CorsRules cors, LifecycleRules lifecycle, ILogger<S3Dispatcher> log)
 {
     public const string ReservedPrefix = "/_strata/";
     private static long _requestCounter = Random.Shared.NextInt64(1L << 40);
@@ -65,7 +65,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             BucketOwnerCondition.Check(http.Request, s3, authorizer);
             authorizer.PublicAccess.CheckAclHeaders(s3.Operation, s3.Bucket, http.Request); // BlockPublicAcls: 403 before ACL support's 400
             var mfaVerified = await mfa.VerifyAsync(http, principal, engine);
-            await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator });
+            await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator, Lifecycle = lifecycle });
         }
         catch (StrataException error)
         {

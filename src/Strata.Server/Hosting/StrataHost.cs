@@ -237,6 +237,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<Credentials>(), options.Time, options.Region, options.BaseDomain, options.SigV2));
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddSingleton<CorsRules>();
+        builder.Services.AddSingleton<LifecycleRules>();
         builder.Services.AddSingleton<S3Dispatcher>();
         builder.Services.AddSingleton(options.MinFreeSpace);
         builder.Services.AddSingleton<Readiness>();

@@ -26,12 +26,27 @@ internal static class BucketLifecycle
         var text = await RequestDocument.ReadAsync(ctx, LifecycleConfigurationReader.MaxBytes, TooLarge);
         var configuration = LifecycleConfigurationReader.Read(text); // MalformedXML, InvalidArgument, NotImplemented: nothing stored
         // Strata: on an MFA Delete bucket the configuration needs the root user's x-amz-mfa code (checked in the write).
-        await ctx.Engine.PutLifecycleConfigurationAsync(bucket, LifecycleConfigurationWriter.Write(configuration), ctx.MfaVerified);
+        try
+        {
+            await ctx.Engine.PutLifecycleConfigurationAsync(bucket, LifecycleConfigurationWriter.Write(configuration), ctx.MfaVerified);
+        }
+        finally
+        {
+            ctx.Lifecycle.Forget(bucket);
+        }
     }
 
     public static async Task DeleteAsync(S3Context ctx)
     {
-        await ctx.Engine.DeleteLifecycleConfigurationAsync(ctx.S3.RequireBucket());
+        var bucket = ctx.S3.RequireBucket();
+        try
+        {
+            await ctx.Engine.DeleteLifecycleConfigurationAsync(bucket);
+        }
+        finally
+        {
+            ctx.Lifecycle.Forget(bucket);
+        }
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -1,4 +1,5 @@
 using Strata.Core;
+using Strata.Core.Tagging;
 using Strata.Engine.Objects;
 using Strata.Server.Body;
 using Strata.Server.Hosting;
@@ -41,6 +42,7 @@ internal static class CopyObject
         var content = ctx.Engine.OpenContent(found) ?? throw S3Fail.Exception(source.VersionId is null ? StrataError.NoSuchKey : StrataError.NoSuchVersion);
         PutObjectResult result;
         Checksum? checksum;
+        TagSet tags;
         await using (content)
         {
             await using var draft = ctx.Engine.CreateDraft();
@@ -51,17 +53,15 @@ internal static class CopyObject
                 checksum = summed is null ? found.Checksum : new Checksum(PayloadChecksum.Name(summed.Algorithm), summed.ComputeBase64());
             }
             // S3: x-amz-tagging-directive COPY (the default) gives the copy the source version's tags, REPLACE those of x-amz-tagging.
-            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock)
-            {
-                Acl = acl,
-                Tags = taggingDirective == "REPLACE" ? PutObject.RequestTags(ctx.Request) : found.Tags,
-            };
+            tags = taggingDirective == "REPLACE" ? PutObject.RequestTags(ctx.Request) : found.Tags;
+            var command = new PutObjectCommand(bucketName, key, headers, checksum, conditions, objectLock) { Acl = acl, Tags = tags };
             result = await ctx.Engine.PutObjectAsync(command, draft, expectedMd5: null, ctx.Aborted);
         }
 
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
         if (result.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
         WriteSourceVersion(ctx, sourceBucket, found);
+        ExpirationHeader.Write(ctx, bucketName, key, found.Size, tags, result.LastModified);
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "CopyObjectResult", S3Xml.Namespace);

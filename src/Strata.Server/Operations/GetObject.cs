@@ -62,6 +62,7 @@ internal static class GetObject
                 ObjectResponse.WriteHeaders(ctx.Response, bucket, found, ctx.Request.Query);
                 ObjectLockHeaders.Write(ctx, found);
                 ReplicationHeaders.WriteStatus(ctx, bucket, found);
+                if (versionId is null) ExpirationHeader.Write(ctx, bucketName, key, found.Size, found.Tags, found.LastModified);
                 if (range is { } r)
                 {
                     ctx.Response.StatusCode = StatusCodes.Status206PartialContent;

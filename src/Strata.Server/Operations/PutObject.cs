@@ -47,6 +47,7 @@ internal static class PutObject
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
         if (result.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.VersionId.Value;
         ObjectResponse.WriteChecksum(ctx.Response, checksum, checksum?.Type);
+        ExpirationHeader.Write(ctx, bucketName, key, draft.Length, tags, result.LastModified);
     }
 
     /// <summary>x-amz-tagging (PutObject, CopyObject with REPLACE, CreateMultipartUpload): the new object's tags; none without it.</summary>
