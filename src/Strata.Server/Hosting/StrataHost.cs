@@ -83,6 +83,9 @@ public sealed class StrataServerOptions
     /// <summary>Serve the web console under /_strata/console/ (strata serve --no-console turns it off).</summary>
     public bool ConsoleEnabled { get; set; } = true;
 
+    /// <summary>Another place the server's log goes besides the console (tests read what was logged).</summary>
+    public ILoggerProvider? ExtraLog { get; set; }
+
     /// <summary>A console session unused for this long ends (strata serve --console-idle-timeout).</summary>
     public TimeSpan ConsoleIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -175,6 +178,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.LogLevel);
+        if (options.ExtraLog is not null) builder.Logging.AddProvider(options.ExtraLog);
         // A failed start is reported once, in plain words, by the caller (ServeRefusedException); not as the
         // host's error log with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);

@@ -51,6 +51,23 @@ internal static class BucketSettings
         }
     }
 
+    /// <summary>Null when the key may list the bucket (HeadBucket needs s3:ListBucket, as on S3), else why not.</summary>
+    public static async Task<string?> ListRefusalAsync(IAmazonS3 s3, string bucket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken);
+            return null;
+        }
+        catch (AmazonS3Exception e)
+        {
+            // HEAD answers carry no error body: a 403 is all there is to go on.
+            return e.StatusCode == System.Net.HttpStatusCode.Forbidden
+                ? "Access denied: your key may not list this bucket (s3:ListBucket). Ask the bucket's owner to grant it."
+                : Refusals.Explain(e, "s3:ListBucket", "list this bucket");
+        }
+    }
+
     public static async Task<Cell> LifecycleAsync(IAmazonS3 s3, string bucket, CancellationToken cancellationToken)
     {
         try

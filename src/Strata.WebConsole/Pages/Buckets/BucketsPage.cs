@@ -53,8 +53,10 @@ internal static class BucketsPage
             var versioning = BucketSettings.VersioningAsync(s3, bucket.BucketName, cancellationToken);
             var objectLock = BucketSettings.ObjectLockAsync(s3, bucket.BucketName, cancellationToken);
             var lifecycle = BucketSettings.LifecycleAsync(s3, bucket.BucketName, cancellationToken);
+            var listRefusal = BucketSettings.ListRefusalAsync(s3, bucket.BucketName, cancellationToken);
             var (state, mfa) = await versioning;
-            return new BucketRow(bucket.BucketName, bucket.CreationDate, state, mfa, await objectLock, await lifecycle, figures);
+            var refusal = await listRefusal;
+            return new BucketRow(bucket.BucketName, bucket.CreationDate, state, mfa, await objectLock, await lifecycle, refusal is null ? figures : null, refusal);
         }
         finally
         {
