@@ -46,11 +46,16 @@ internal static class ServeCommand
         {
             Description = "HOST:PORT of a separate plain-HTTP listener for /metrics (default: /metrics on the S3 port; env STRATA_METRICS_LISTEN)",
         };
+        var noConsole = new Option<bool>("--no-console") { Description = "Turn off the web console at /_strata/console/ (its paths answer 404; env STRATA_NO_CONSOLE)" };
+        var consoleIdleTimeout = new Option<string?>("--console-idle-timeout")
+        {
+            Description = "A web console session unused this long ends, e.g. 15m, 1h (default 15m; env STRATA_CONSOLE_IDLE_TIMEOUT)",
+        };
         var metricsPublic = new Option<bool>("--metrics-public") { Description = "Answer /metrics to any address, not only loopback (env STRATA_METRICS_PUBLIC)" };
         var command = new Command("serve", "Run the S3-compatible server on the embedded default: SQLite metadata and object files in one data directory.")
         {
             configFile, data, listen, region, domain, tls, tlsCert, tlsKey, accessLog, maxConnections, sigV2, lifecycleInterval, ownership, minFreeSpace, scrubInterval, scrubRate,
-            metricsListen, metricsPublic,
+            metricsListen, metricsPublic, noConsole, consoleIdleTimeout,
         };
         var replication = new ServeReplicationOptions();
         replication.AddTo(command);
@@ -100,6 +105,16 @@ internal static class ServeCommand
                     return CommandErrors.Usage;
                 }
                 options.LifecycleInterval = interval;
+            }
+            options.ConsoleEnabled = !parse.GetValue(noConsole);
+            if (parse.GetValue(consoleIdleTimeout) is { } idleSetting)
+            {
+                if (!Strata.Bench.Units.DurationText.TryParse(idleSetting, out var idle) || idle <= TimeSpan.Zero)
+                {
+                    await Console.Error.WriteLineAsync($"strata serve: --console-idle-timeout (STRATA_CONSOLE_IDLE_TIMEOUT) must be a duration such as 15m or 1h; got '{idleSetting}'.");
+                    return CommandErrors.Usage;
+                }
+                options.ConsoleIdleTimeout = idle;
             }
             if (!await ScrubSettings.ApplyAsync(parse.GetValue(scrubInterval), parse.GetValue(scrubRate), options))
             {

@@ -15,7 +15,8 @@ namespace Strata.Server.Hosting;
 /// XML error. Each layer is entered once, downward.
 /// </summary>
 internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenticator authenticator, Authorizer authorizer, MfaVerifier mfa,
-    ServerSettings settings, Admin.AdminEndpoints admin, AccessLog accessLog, CorsRules cors, LifecycleRules lifecycle, ILogger<S3Dispatcher> log)
+    ServerSettings settings, Admin.AdminEndpoints admin, AccessLog accessLog, CorsRules cors, LifecycleRules lifecycle,
+    WebConsole.Hosting.ConsoleEndpoint console, ILogger<S3Dispatcher> log)
 {
     public const string ReservedPrefix = "/_strata/";
     private static long _requestCounter = Random.Shared.NextInt64(1L << 40);
@@ -31,6 +32,12 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
         if (http.Request.Path.StartsWithSegments("/_strata/admin", StringComparison.Ordinal))
         {
             await admin.HandleAsync(http);
+            return;
+        }
+        // The web console acts through its own S3 client with the signed-in user's key (see Strata.WebConsole).
+        if (WebConsole.Hosting.ConsoleEndpoint.Handles(http.Request))
+        {
+            await console.HandleAsync(http);
             return;
         }
         if (http.Request.Path.StartsWithSegments("/_strata", StringComparison.Ordinal))

@@ -80,6 +80,15 @@ public sealed class StrataServerOptions
     public bool MetricsPublic { get; set; }
     public string? TlsKeyPath { get; set; }
 
+    /// <summary>Serve the web console under /_strata/console/ (strata serve --no-console turns it off).</summary>
+    public bool ConsoleEnabled { get; set; } = true;
+
+    /// <summary>Another place the server's log goes besides the console (tests read what was logged).</summary>
+    public ILoggerProvider? ExtraLog { get; set; }
+
+    /// <summary>A console session unused for this long ends (strata serve --console-idle-timeout).</summary>
+    public TimeSpan ConsoleIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Free space the data directory's file system keeps, or /_strata/ready answers 503 (see <see cref="Readiness"/>).</summary>
     public FreeSpaceThreshold MinFreeSpace { get; set; } = FreeSpaceThreshold.Default;
 }
@@ -169,6 +178,7 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.LogLevel);
+        if (options.ExtraLog is not null) builder.Logging.AddProvider(options.ExtraLog);
         // A failed start is reported once, in plain words, by the caller (ServeRefusedException); not as the
         // host's error log with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
@@ -241,6 +251,16 @@ public sealed class StrataHost : IAsyncDisposable
         builder.Services.AddSingleton<S3Dispatcher>();
         builder.Services.AddSingleton(options.MinFreeSpace);
         builder.Services.AddSingleton<Readiness>();
+        var consoleOptions = new WebConsole.Hosting.ConsoleOptions
+        {
+            Enabled = options.ConsoleEnabled,
+            IdleTimeout = options.ConsoleIdleTimeout,
+            Time = options.Time,
+            Region = options.Region,
+            RootMfaSerial = $"arn:aws:iam::{options.AccountId}:mfa/root-account-mfa-device",
+            Figures = () => engine.BucketFigures(),
+        };
+        WebConsole.Hosting.ConsoleRegistration.AddStrataConsole(builder.Services, consoleOptions);
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
@@ -264,11 +284,23 @@ public sealed class StrataHost : IAsyncDisposable
         var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         var metricsAddress = metricsOn is null ? endpoint : new Uri(addresses.Skip(1).First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         if (metricsOn is not null) metrics.Port = metricsAddress.Port; // --metrics-listen with port 0: the one picked
+        // The console's clients talk to this very listener on loopback, trusting exactly its certificate.
+        consoleOptions.Certificate = certificate;
+        consoleOptions.Endpoint = LoopbackEndpoint(listenOn, endpoint);
         return new StrataHost(app, engine, metrics, endpoint, root)
         {
             MetricsEndpoint = new Uri(metricsAddress, Hosting.MetricsEndpoint.Path),
             CaCertificatePath = options.Tls && options.TlsCertPath is null ? Path.Combine(directory.Directory, "tls", "ca.pem") : null,
         };
+    }
+
+    /// <summary>The listener as reached from this machine: 127.0.0.1 or [::1] when bound to any address.</summary>
+    private static Uri LoopbackEndpoint(IPEndPoint listenOn, Uri endpoint)
+    {
+        var address = listenOn.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : listenOn.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : listenOn.Address;
+        return new UriBuilder(endpoint.Scheme, address.ToString(), endpoint.Port).Uri; // UriBuilder brackets an IPv6 host
     }
 
     /// <summary>HOST:PORT (an IPv4 or IPv6 address, or localhost; port 0 to 65535, 0 picks a free one).</summary>
