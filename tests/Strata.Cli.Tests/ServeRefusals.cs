@@ -32,6 +32,8 @@ public sealed class ServeRefusals : IDisposable
     [InlineData("--scrub-rate", "-5", "got '-5'")]
     [InlineData("--default-object-ownership", "Enforced", "must be none, ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced; got 'Enforced'")]
     [InlineData("--replication-concurrency", "0", "--replication-concurrency (STRATA_REPLICATION_CONCURRENCY) must be a whole number, 1 or more")]
+    [InlineData("--console-idle-timeout", "soon", "--console-idle-timeout (STRATA_CONSOLE_IDLE_TIMEOUT) must be a duration such as 15m or 1h; got 'soon'")]
+    [InlineData("--console-idle-timeout", "0", "got '0'")]
     [InlineData("--replication-retry-max", "later", "--replication-retry-max (STRATA_REPLICATION_RETRY_MAX) must be a duration such as 5m or 30s; got 'later'")]
     public async Task A_malformed_setting_exits_2_before_the_directory_is_made(string option, string value, string message)
     {

@@ -92,7 +92,7 @@ internal sealed partial class ConsoleEndpoint
         }
     }
 
-    /// <summary>True (and answered 403) when a POST comes from another origin, is not a form, or lacks the session's token.</summary>
+    /// <summary>True (and answered 403, or 400 for an oversized form) when a POST comes from another origin, is not a form, or lacks the session's token.</summary>
     private static async Task<bool> RefusePostAsync(HttpContext http, Route route, Sessions.ConsoleSession? session)
     {
         string? reason = null;
@@ -100,7 +100,17 @@ internal sealed partial class ConsoleEndpoint
         else if (!RequestChecks.IsForm(http.Request)) reason = "This is not a console form.";
         else
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            IFormCollection form;
+            try
+            {
+                form = await http.Request.ReadFormAsync(http.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            {
+                // Beyond ASP.NET Core's form limits (value count, lengths): no console form is that large.
+                await PlainAsync(http, StatusCodes.Status400BadRequest, "This form is larger than any console form. Nothing was changed.");
+                return true;
+            }
             if (!route.Anonymous && !RequestChecks.TokenMatches(form[RequestChecks.CsrfField].ToString(), session!.CsrfToken))
             {
                 reason = "The form's security token is missing or out of date; reload the page and try again.";

@@ -8,23 +8,21 @@ namespace Strata.WebConsole.Rendering;
 
 /// <summary>
 /// Static server rendering of the Razor page components with <see cref="HtmlRenderer"/>: escaped output, no Blazor
-/// runtime, no circuit, no script. One renderer serves every request; each render runs on its dispatcher.
+/// runtime, no circuit, no script. A renderer per page: a renderer keeps every root component it rendered until it
+/// is disposed, so one shared renderer would grow with every request.
 /// </summary>
-internal sealed class PageRenderer(IServiceProvider services, Microsoft.Extensions.Logging.ILoggerFactory loggers) : IAsyncDisposable
+internal sealed class PageRenderer(IServiceProvider services, Microsoft.Extensions.Logging.ILoggerFactory loggers)
 {
-    private readonly HtmlRenderer _renderer = new(services, loggers);
-
     public async Task WriteAsync<TPage>(HttpResponse response, IDictionary<string, object?> parameters) where TPage : IComponent
     {
-        var html = await _renderer.Dispatcher.InvokeAsync(async () =>
+        await using var renderer = new HtmlRenderer(services, loggers);
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {
-            var root = await _renderer.RenderComponentAsync<TPage>(ParameterView.FromDictionary(parameters));
+            var root = await renderer.RenderComponentAsync<TPage>(ParameterView.FromDictionary(parameters));
             return root.ToHtmlString();
         });
         response.ContentType = "text/html; charset=utf-8";
         SecurityHeaders.NoStore(response);
         await response.WriteAsync("<!DOCTYPE html>\n" + html, Encoding.UTF8, response.HttpContext.RequestAborted);
     }
-
-    public ValueTask DisposeAsync() => _renderer.DisposeAsync();
 }

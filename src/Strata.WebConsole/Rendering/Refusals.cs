@@ -15,7 +15,7 @@ internal static class Refusals
     {
         AmazonS3Exception { ErrorCode: "AccessDenied" } e when !S3ErrorExplainer.IsMfaRequired(e) =>
             $"Access denied: your key may not {what} ({action}). Ask the bucket's owner to grant it.",
-        AmazonS3Exception { ErrorCode: "NoSuchBucket" } => "The bucket does not exist (any more).",
+        AmazonS3Exception { ErrorCode: "NoSuchBucket" or "InvalidBucketName" } => "The bucket does not exist (any more).",
         AmazonS3Exception e => S3ErrorExplainer.ExplainCode(e.ErrorCode, e.Message, action, status: e.StatusCode),
         _ => S3ErrorExplainer.Explain(error, action),
     };

@@ -49,13 +49,15 @@ public sealed partial class ConsoleClient : IDisposable
     }
 
     /// <summary>Posts a form; the session's CSRF token is added unless <paramref name="csrf"/> says otherwise ("" leaves it out).</summary>
-    public Task<HttpResponseMessage> PostAsync(string path, IEnumerable<KeyValuePair<string, string>>? fields = null, string? csrf = null, string? origin = null)
+    public Task<HttpResponseMessage> PostAsync(string path, IEnumerable<KeyValuePair<string, string>>? fields = null, string? csrf = null, string? origin = null,
+        string? fetchSite = null)
     {
         var all = new List<KeyValuePair<string, string>>(fields ?? []);
         var token = csrf ?? CsrfToken;
         if (!string.IsNullOrEmpty(token)) all.Add(new("csrf", token));
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(all) };
         request.Headers.TryAddWithoutValidation("Origin", origin ?? Origin);
+        if (fetchSite is not null) request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", fetchSite);
         return _http.SendAsync(request);
     }
 

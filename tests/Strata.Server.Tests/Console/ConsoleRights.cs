@@ -31,4 +31,25 @@ public sealed class ConsoleRights(StrataServer server) : IClassFixture<StrataSer
         Assert.DoesNotContain("secret-plans.txt", theirs);
         Assert.Contains("Access denied: your key may not list this bucket (s3:ListBucket). Ask the bucket&#x27;s owner to grant it.", theirs);
     }
+
+    [Fact]
+    public async Task A_key_that_may_not_list_buckets_signs_in_hears_why_and_can_still_open_its_bucket()
+    {
+        var bucket = await server.CreateBucketAsync(stem: "console-direct");
+        using var s3 = server.CreateClient();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "reachable.txt", ContentBody = "x" });
+        var (keyId, secret) = await server.CreateUserAsync("console-nolist-" + Guid.NewGuid().ToString("N")[..6], $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::{{bucket}}"}]}
+            """);
+        using var console = new ConsoleClient(server);
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await console.SignInAsync(keyId, secret)).StatusCode);
+        var buckets = await console.PageAsync(ConsoleClient.Base + "/buckets");
+        var opened = await console.GetAsync(ConsoleClient.Base + "/buckets?open=" + bucket);
+
+        Assert.Contains("Access denied: your key may not list the buckets (s3:ListAllMyBuckets)", buckets);
+        Assert.DoesNotContain(bucket, buckets);
+        Assert.Equal($"{ConsoleClient.Base}/buckets/{bucket}", opened.Headers.Location?.OriginalString);
+        Assert.Contains("reachable.txt", await console.PageAsync(opened.Headers.Location!.OriginalString));
+    }
 }

@@ -87,6 +87,23 @@ public sealed class ConsoleSecurity(StrataServer server) : IClassFixture<StrataS
         Assert.False(signIn.Headers.Contains("Set-Cookie"));
     }
 
+    [Theory]
+    [InlineData("null", null, HttpStatusCode.Forbidden)]         // an opaque origin, and nothing says it is ours
+    [InlineData("null", "cross-site", HttpStatusCode.Forbidden)]
+    [InlineData(null, "same-site", HttpStatusCode.Forbidden)]    // a sibling host under the same site is another origin
+    [InlineData("null", "same-origin", HttpStatusCode.SeeOther)] // Chromium's own form under Referrer-Policy: no-referrer
+    public async Task Sec_Fetch_Site_and_a_null_Origin_decide_as_the_browser_says(string? origin, string? fetchSite, HttpStatusCode expected)
+    {
+        using var console = new ConsoleClient(server);
+        await console.SignInAsRootAsync();
+        await console.PageAsync(Buckets);
+
+        var response = await console.PostAsync(SignOut, origin: origin ?? console.Origin, fetchSite: fetchSite);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected == HttpStatusCode.SeeOther ? HttpStatusCode.SeeOther : HttpStatusCode.OK, (await console.GetAsync(Buckets)).StatusCode);
+    }
+
     [Fact]
     public async Task The_session_cookie_is_HttpOnly_SameSite_Strict_on_the_console_path_and_ends_with_the_browser()
     {

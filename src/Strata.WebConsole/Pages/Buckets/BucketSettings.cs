@@ -22,7 +22,7 @@ internal static class BucketSettings
             var mfa = config?.EnableMfaDelete == true ? "Enabled" : "Disabled";
             return (new Cell(versioning), new Cell(mfa));
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             var why = Refusals.Explain(e, "s3:GetBucketVersioning", "read this bucket's versioning state");
             return (Cell.Refused(why), Cell.Refused(why));
@@ -45,7 +45,7 @@ internal static class BucketSettings
         {
             return new Cell("Off");
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             return Cell.Refused(Refusals.Explain(e, "s3:GetBucketObjectLockConfiguration", "read this bucket's Object Lock setting"));
         }
@@ -59,10 +59,10 @@ internal static class BucketSettings
             await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken);
             return null;
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             // HEAD answers carry no error body: a 403 is all there is to go on.
-            return e.StatusCode == System.Net.HttpStatusCode.Forbidden
+            return e is Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.Forbidden }
                 ? "Access denied: your key may not list this bucket (s3:ListBucket). Ask the bucket's owner to grant it."
                 : Refusals.Explain(e, "s3:ListBucket", "list this bucket");
         }
@@ -79,7 +79,7 @@ internal static class BucketSettings
         {
             return new Cell("None");
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             return Cell.Refused(Refusals.Explain(e, "s3:GetLifecycleConfiguration", "read this bucket's lifecycle rules"));
         }

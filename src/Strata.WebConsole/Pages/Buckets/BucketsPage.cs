@@ -30,7 +30,7 @@ internal static class BucketsPage
         {
             buckets = (await s3.ListBucketsAsync(new ListBucketsRequest(), ctx.Aborted)).Buckets ?? [];
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             buckets = [];
             refusal = new Notice(Refusals.Explain(e, "s3:ListAllMyBuckets", "list the buckets"), IsRefusal: true);

@@ -28,7 +28,7 @@ internal static class ObjectsPage
                 ? await DeletedAsync(ctx.Session.S3, bucket, prefix, token, ctx.Options.PageSize, ctx.Aborted)
                 : await CurrentAsync(ctx.Session.S3, bucket, prefix, token, ctx.Options.PageSize, ctx.Aborted);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             listing = new ObjectListing(bucket, prefix, deleted, [], [], null, token is null);
             refusal = new Notice(deleted
