@@ -33,6 +33,28 @@ public sealed class HistoryPages(StrataServer server) : IClassFixture<StrataServ
     }
 
     [Fact]
+    public async Task A_key_with_many_versions_is_shown_a_page_at_a_time()
+    {
+        var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-many");
+        using var s3 = server.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < 105; i++) ids.Add((await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "log.txt", ContentBody = $"line {i}" })).VersionId);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "log.txt.old", ContentBody = "another key" });
+        using var console = new ConsoleClient(server);
+        await console.SignInAsRootAsync();
+
+        var first = await console.PageAsync(History(bucket, "log.txt"));
+        var older = Regex.Match(first, "href=\"([^\"]+)\">Older versions<").Groups[1].Value;
+        var second = await console.PageAsync(WebUtility.HtmlDecode(older));
+
+        Assert.Equal(100, Regex.Count(first, "data-version-id="));
+        Assert.Contains(ids[^1], first);
+        Assert.Equal(5, Regex.Count(second, "data-version-id="));
+        Assert.Contains(ids[0], second);
+        Assert.DoesNotContain("Older versions", second);
+    }
+
+    [Fact]
     public async Task A_download_of_an_html_object_is_an_attachment_under_a_sandbox_never_inline()
     {
         var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-download");
