@@ -169,6 +169,30 @@ public sealed class RecoveryInABrowser(StrataServer server, Chromium chromium, I
         Assert.Equal(2, (await s3.ListVersionsAsync(bucket, "report.txt")).Versions.Count);
     }
 
+    [ChromiumFact]
+    public async Task On_a_phone_width_screen_the_history_reads_without_scrolling_sideways()
+    {
+        var bucket = await server.CreateBucketAsync(versioning: true, stem: "phone");
+        using var s3 = server.CreateClient();
+        const string key = "photos/2024/a-rather-long-name-for-a-holiday-photo-taken-on-the-beach.png";
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentType = "image/png", InputStream = new MemoryStream(TestPng.Gradient(300, 200, 250, 120, 40)) });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentType = "image/png", InputStream = new MemoryStream(TestPng.Gradient(300, 200, 40, 120, 250)) });
+        await s3.DeleteObjectAsync(bucket, key);
+        await using var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 375, Height = 812 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url($"{Console}/buckets/{bucket}/history?key={Uri.EscapeDataString(key)}"));
+        await SignInAsync(page, StrataServer.AccessKey, StrataServer.SecretKey);
+
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        var undelete = await page.Locator("#undelete").BoundingBoxAsync();
+        await RecoveryScreenshots.TakeAsync(page, "history-phone");
+
+        Assert.True(widths[0] <= widths[1], $"the page is {widths[0]} px wide in a {widths[1]} px window");
+        Assert.NotNull(undelete);
+        Assert.True(undelete.X >= 0 && undelete.X + undelete.Width <= 375, $"Undelete spans {undelete.X}..{undelete.X + undelete.Width}");
+        Assert.False(await page.Locator("table.history thead").IsVisibleAsync());
+    }
+
     private static async Task<List<string>> KeysAsync(IPage page, string part) =>
         [.. (await page.Locator($"#{part} ul.keys li").AllInnerTextsAsync()).Select(t => t.Trim())];
 

@@ -15,6 +15,9 @@ internal static class ActionRefusals
     public const string MfaNeedsHttps =
         "MFA codes are accepted only over HTTPS, and this server serves plain HTTP: start it with `strata serve --tls` and use the console at its https:// address. Nothing was changed.";
 
+    /// <summary>What the SDK throws for a refused or failed request: S3's answer, or a client-side failure (a malformed bucket name, an unreachable endpoint).</summary>
+    public static bool IsS3Failure(Exception e) => e is AmazonServiceException or AmazonClientException;
+
     public static bool IsObjectLock(AmazonServiceException e) =>
         e.ErrorCode == "AccessDenied" && e.Message.Contains("object lock", StringComparison.OrdinalIgnoreCase);
 
@@ -36,8 +39,9 @@ internal static class ActionRefusals
     }
 
     /// <summary>Why a permanent delete of a version was refused; for Object Lock, the version's retention or legal hold is read to say which and until when.</summary>
-    public static async Task<string> DeleteAsync(IAmazonS3 s3, string bucket, string key, string versionId, AmazonServiceException e, CancellationToken cancellationToken)
+    public static async Task<string> DeleteAsync(IAmazonS3 s3, string bucket, string key, string versionId, Exception error, CancellationToken cancellationToken)
     {
+        if (error is not AmazonServiceException e) return Explain(error, "s3:DeleteObjectVersion", "delete versions permanently");
         if (Mfa(e) is { } mfa) return mfa;
         if (IsObjectLock(e)) return await ObjectLockAsync(s3, bucket, key, versionId, cancellationToken);
         return Explain(e, "s3:DeleteObjectVersion", "delete versions permanently");

@@ -29,9 +29,10 @@ internal static class BodyPage
         {
             body = await ctx.Session.S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, ctx.Aborted);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
-            await PlainAsync(ctx.Http, (int)e.StatusCode is >= 400 and < 600 ? (int)e.StatusCode : 502,
+            var status = (int)((e as Amazon.Runtime.AmazonServiceException)?.StatusCode ?? 0);
+            await PlainAsync(ctx.Http, status is >= 400 and < 600 ? status : StatusCodes.Status502BadGateway,
                 Refusals.Explain(e, "s3:GetObjectVersion", "read this version"));
             return;
         }

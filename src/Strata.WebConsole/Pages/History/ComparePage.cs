@@ -63,7 +63,7 @@ internal static class ComparePage
                 ChecksumMode = ChecksumMode.ENABLED,
             }, cancellationToken);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
             return (fields, HistoryPage.HeadRefusal(e));
         }

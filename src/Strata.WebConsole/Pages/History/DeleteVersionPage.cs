@@ -55,14 +55,15 @@ internal static class DeleteVersionPage
         {
             await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key, VersionId = versionId, MfaCodes = codes }, ctx.Aborted);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
-            var why = !prompt.Https && ActionRefusals.Mfa(e) is not null
+            var mfa = e is Amazon.Runtime.AmazonServiceException service ? ActionRefusals.Mfa(service) : null;
+            var why = !prompt.Https && mfa is not null
                 ? ActionRefusals.MfaNeedsHttps
                 : await ActionRefusals.DeleteAsync(s3, bucket, key, versionId, e, ctx.Aborted);
             ctx.Notice(why, refusal: true);
             // An MFA refusal goes back to the form, so the next code can be entered there.
-            await ctx.RedirectAsync(ActionRefusals.Mfa(e) is not null ? HistoryPaths.ConfirmDelete(bucket, key, versionId) : HistoryPaths.History(bucket, key));
+            await ctx.RedirectAsync(mfa is not null ? HistoryPaths.ConfirmDelete(bucket, key, versionId) : HistoryPaths.History(bucket, key));
             return;
         }
         ctx.Notice($"Version {versionId} of {key} was deleted permanently.");

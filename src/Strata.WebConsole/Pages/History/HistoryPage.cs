@@ -35,7 +35,7 @@ internal static class HistoryPage
         {
             (versions, next) = await PageAsync(s3, bucket, key, token, ctx.Options.PageSize, ctx.Aborted);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
             refusal = new Notice(Refusals.Explain(e, "s3:ListBucketVersions", "list this bucket's versions"), IsRefusal: true);
         }
@@ -105,7 +105,7 @@ internal static class HistoryPage
         {
             head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
             return (null, new Preview.None(HeadRefusal(e)));
         }
@@ -137,14 +137,14 @@ internal static class HistoryPage
             // A multi-byte character cut at the 64 KiB edge decodes as U+FFFD; the page escapes whatever comes out.
             return (type, new Preview.Text(Encoding.UTF8.GetString(buffer, 0, read), head.ContentLength > read));
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
             return (type, new Preview.None(Refusals.Explain(e, "s3:GetObjectVersion", "read this version")));
         }
     }
 
     /// <summary>A HEAD answer has no error body: a 403 is all there is to go on.</summary>
-    internal static string HeadRefusal(AmazonS3Exception e) => e.StatusCode switch
+    internal static string HeadRefusal(Exception e) => (e as Amazon.Runtime.AmazonServiceException)?.StatusCode switch
     {
         System.Net.HttpStatusCode.Forbidden => "Access denied: your key may not read this version (s3:GetObjectVersion). Ask the bucket's owner to grant it.",
         System.Net.HttpStatusCode.NotFound => "That version does not exist (any more).",

@@ -26,7 +26,7 @@ public sealed record MfaPrompt(bool? MfaDelete, string? VersioningStatus, bool H
             var status = config?.Status?.Value;
             return new MfaPrompt(config?.EnableMfaDelete == true, string.IsNullOrEmpty(status) || status == "Off" ? "Off" : status, https, ctx.Options.RootMfaSerial);
         }
-        catch (AmazonS3Exception)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
             return new MfaPrompt(null, null, https, ctx.Options.RootMfaSerial);
         }

@@ -55,9 +55,9 @@ internal static class VersionActions
         {
             history = await VersionWalker.FindAsync(s3, bucket, key, ctx.Aborted);
         }
-        catch (StrataClientException e) when (e.InnerException is AmazonS3Exception s3Error)
+        catch (Exception e) when (e is StrataClientException || ActionRefusals.IsS3Failure(e))
         {
-            ctx.Notice(ActionRefusals.Explain(s3Error, "s3:ListBucketVersions", "list this bucket's versions"), refusal: true);
+            ctx.Notice(ActionRefusals.Explain(e.InnerException is AmazonServiceException s3Error ? s3Error : e, "s3:ListBucketVersions", "list this bucket's versions"), refusal: true);
             await ctx.RedirectAsync(HistoryPaths.History(bucket, key));
             return;
         }
@@ -118,11 +118,13 @@ internal static class VersionActions
         {
             report = await job.RunAsync(cancellationToken: cancellationToken);
         }
-        catch (StrataClientException e)
+        catch (StrataClientException e) when (e.InnerException is not AmazonServiceException)
         {
-            return (null, e.InnerException is AmazonServiceException s3Error
-                ? ActionRefusals.Explain(s3Error, "s3:ListBucketVersions", "list this bucket's versions")
-                : e.Message + " Nothing was changed.");
+            return (null, e.Message + " Nothing was changed.");
+        }
+        catch (Exception e) when (e is StrataClientException || ActionRefusals.IsS3Failure(e))
+        {
+            return (null, ActionRefusals.Explain(e.InnerException as AmazonServiceException ?? e, "s3:ListBucketVersions", "list this bucket's versions"));
         }
         if (report.Failures.Count > 0) return (report, Plain(report.Failures[0].Message) + " Nothing was changed.");
         return (report, null);

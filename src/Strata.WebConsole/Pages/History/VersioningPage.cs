@@ -57,9 +57,9 @@ internal static class VersioningPage
         {
             await ctx.Session.S3.PutBucketVersioningAsync(request, ctx.Aborted);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (ActionRefusals.IsS3Failure(e))
         {
-            ctx.Notice(!prompt.Https && ActionRefusals.Mfa(e) is not null
+            ctx.Notice(!prompt.Https && e is Amazon.Runtime.AmazonServiceException service && ActionRefusals.Mfa(service) is not null
                 ? ActionRefusals.MfaNeedsHttps
                 : ActionRefusals.Explain(e, "s3:PutBucketVersioning", "change this bucket's versioning"), refusal: true);
             await ctx.RedirectAsync(back);

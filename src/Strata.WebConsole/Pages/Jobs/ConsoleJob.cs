@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Strata.Client.Recovery;
 
 namespace Strata.WebConsole.Pages.Jobs;
@@ -6,10 +7,8 @@ namespace Strata.WebConsole.Pages.Jobs;
 /// A point-in-time restore running in the background for one session: its live counters while it runs, then its
 /// report (or why it stopped). Started by <see cref="SessionJobs"/>, which owns its task.
 /// </summary>
-public sealed class ConsoleJob
+public sealed partial class ConsoleJob
 {
-    private readonly CancellationTokenSource _stop = new();
-
     public ConsoleJob(string id, string bucket, string prefix, DateTimeOffset at, RecoveryPlan plan, DateTimeOffset started)
     {
         Id = id;
@@ -46,12 +45,12 @@ public sealed class ConsoleJob
     /// <summary>The running task; kept so the job is owned, never a fire-and-forget.</summary>
     public Task? Task { get; private set; }
 
-    public void Start(Func<RecoveryProgress, CancellationToken, Task<RecoveryReport>> run, TimeProvider time) =>
+    public void Start(Func<RecoveryProgress, CancellationToken, Task<RecoveryReport>> run, TimeProvider time, ILogger log) =>
         Task = System.Threading.Tasks.Task.Run(async () =>
         {
             try
             {
-                Report = await run(Progress, _stop.Token);
+                Report = await run(Progress, CancellationToken.None);
             }
             catch (OperationCanceledException)
             {
@@ -65,11 +64,18 @@ public sealed class ConsoleJob
             {
                 Error = "The session that started the restore ended (sign-out or idle timeout), so the restore stopped. What was done stays done; start it again to finish.";
             }
+            catch (Exception e)
+            {
+                // Owned here, not lost: the page says the run stopped, the log has the details (never a secret).
+                LogFailed(log, Bucket, e);
+                Error = "The restore stopped on an unexpected error (the server's log has the details). What was done stays done; a new restore does only what is left.";
+            }
             finally
             {
                 Finished = time.GetUtcNow();
             }
         });
 
-    public void Stop() => _stop.Cancel();
+    [LoggerMessage(Level = LogLevel.Error, Message = "Console restore job in bucket {Bucket} failed")]
+    private static partial void LogFailed(ILogger logger, string bucket, Exception error);
 }

@@ -46,7 +46,7 @@ internal static class RestorePage
                 {
                     refusal = new Notice(Plain(e), IsRefusal: true);
                 }
-                catch (Amazon.S3.AmazonS3Exception e)
+                catch (Exception e) when (ActionRefusals.IsS3Failure(e))
                 {
                     refusal = new Notice(ActionRefusals.Explain(e, "s3:ListBucket", "list this bucket"), IsRefusal: true);
                 }
@@ -81,7 +81,7 @@ internal static class RestorePage
             MarkersToAdd = long.TryParse(ctx.Form("markers"), out var markers) ? markers : 0,
         };
         var job = new ConsoleJob(SessionJobs.NewId(), bucket, prefix, at, expected, now);
-        var refused = SessionJobs.TryAdd(session, job, () => job.Start((progress, stop) => restore.RunAsync(progress, stop), ctx.Options.Time), now);
+        var refused = SessionJobs.TryAdd(session, job, () => job.Start((progress, stop) => restore.RunAsync(progress, stop), ctx.Options.Time, ctx.Services.Log), now);
         if (refused is not null)
         {
             ctx.Notice(refused, refusal: true);
