@@ -169,6 +169,28 @@ public sealed class HistoryActions(StrataServer server) : IClassFixture<StrataSe
     }
 
     [Fact]
+    public async Task A_version_under_a_legal_hold_is_not_deleted_and_the_page_says_so()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = StrataServer.UniqueBucketName("console-hold");
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, ObjectLockEnabledForBucket = true });
+        var put = await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket, Key = "evidence.jpg", ContentBody = "jpeg", ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On,
+        });
+        using var console = new ConsoleClient(server);
+        await console.SignInAsRootAsync();
+        await console.PageAsync(History(bucket, "evidence.jpg"));
+
+        var page = await FollowAsync(console, await console.PostAsync(At(bucket, "delete-version"),
+            [new("key", "evidence.jpg"), new("versionId", put.VersionId), new("confirm", "yes")]));
+
+        Assert.Contains("This version cannot be deleted: it is under a legal hold", page);
+        Assert.DoesNotContain("retention until", page);
+        Assert.Equal([put.VersionId], await VersionIdsAsync(s3, bucket, "evidence.jpg"));
+    }
+
+    [Fact]
     public async Task A_permanent_delete_removes_exactly_that_version()
     {
         var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-delete");

@@ -52,4 +52,29 @@ public sealed class MfaOverHttps(StrataTlsServer server) : IClassFixture<StrataT
         Assert.Contains($"Version {v1.VersionId} of k was deleted permanently.", done);
         Assert.DoesNotContain(v1.VersionId, (await s3.ListVersionsAsync(bucket, "k")).Versions.Select(v => v.VersionId));
     }
+
+    [Fact]
+    public async Task Undelete_on_an_mfa_delete_bucket_copies_the_photo_back_without_a_code()
+    {
+        var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-mfa-undelete");
+        using var s3 = server.CreateClient();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "cat.png", ContentBody = "meow" });
+        await s3.DeleteObjectAsync(bucket, "cat.png");
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled, EnableMfaDelete = true },
+            MfaCodes = await server.FreshMfaCodeAsync(),
+        });
+        using var console = new ConsoleClient(server);
+        await console.SignInAsRootAsync();
+        await console.PageAsync($"{ConsoleClient.Base}/buckets/{bucket}/history?key=cat.png");
+
+        var page = await FollowAsync(console, await console.PostAsync(At(bucket, "undelete"), [new("key", "cat.png")]));
+
+        Assert.Contains("was copied back on top", page);
+        using var get = await s3.GetObjectAsync(bucket, "cat.png");
+        Assert.Equal("meow", await new StreamReader(get.ResponseStream).ReadToEndAsync());
+        Assert.Equal(3, (await s3.ListVersionsAsync(bucket, "cat.png")).Versions.Count); // the marker stays: removing it needs the code
+    }
 }
