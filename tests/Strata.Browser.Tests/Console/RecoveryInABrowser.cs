@@ -162,7 +162,7 @@ public sealed class RecoveryInABrowser(StrataServer server, Chromium chromium, I
         var notice = await NoticeAsync(page);
         await RecoveryScreenshots.TakeAsync(page, "refusal");
 
-        Assert.Contains("Access denied: your key lacks s3:GetObjectVersion and s3:PutObject", notice);
+        Assert.Contains("which needs s3:GetObjectVersion and s3:PutObject; your key lacks at least one of them", notice);
         Assert.Contains("Nothing was changed.", notice);
         Assert.True(await page.Locator(".notice.refusal").IsVisibleAsync());
         Assert.Equal("draft two"u8.ToArray(), await BytesAsync(s3, bucket, "report.txt"));

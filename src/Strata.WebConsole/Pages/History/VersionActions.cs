@@ -126,11 +126,14 @@ internal static class VersionActions
         {
             return (null, ActionRefusals.Explain(e.InnerException as AmazonServiceException ?? e, "s3:ListBucketVersions", "list this bucket's versions"));
         }
-        if (report.Failures.Count > 0) return (report, Plain(report.Failures[0].Message) + " Nothing was changed.");
+        if (report.Failures.Count > 0) return (report, Plain(report.Failures[0]));
         return (report, null);
     }
 
-    // The toolkit's sentences speak to a command line ("Grant ... to this key in its policy"); they are plain
-    // already, and name the actions the copy needs (s3:GetObjectVersion and s3:PutObject).
-    private static string Plain(string message) => message.Replace("the credentials in use lack", "your key lacks", StringComparison.Ordinal);
+    // A refused copy does not say which of its two rights was missing (reading the version, writing the key), so
+    // the sentence names both; the toolkit's other sentences are plain already.
+    private static string Plain(RecoveryFailure failure) =>
+        failure.Step == "copy" && failure.Message.StartsWith("Access denied", StringComparison.Ordinal)
+            ? $"Access denied: restoring copies the version on top of {failure.Key}, which needs s3:GetObjectVersion and s3:PutObject; your key lacks at least one of them. Ask the bucket's owner to grant them. Nothing was changed."
+            : failure.Message + " Nothing was changed.";
 }
