@@ -76,6 +76,28 @@ public sealed class HistoryPages(StrataServer server) : IClassFixture<StrataServ
     }
 
     [Fact]
+    public async Task A_key_that_may_list_versions_but_not_read_them_sees_the_timeline_and_is_told_why_there_is_no_preview()
+    {
+        var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-lister");
+        using var s3 = server.CreateClient();
+        var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "secret.txt", ContentBody = "the combination is 1234", ContentType = "text/plain" });
+        var (keyId, secret) = await server.CreateUserAsync("console-lister-" + Guid.NewGuid().ToString("N")[..6], $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:ListBucketVersions"],"Resource":"arn:aws:s3:::{{bucket}}"}]}
+            """);
+        using var console = new ConsoleClient(server);
+        Assert.Equal(HttpStatusCode.SeeOther, (await console.SignInAsync(keyId, secret)).StatusCode);
+
+        var page = WebUtility.HtmlDecode(await console.PageAsync(History(bucket, "secret.txt")));
+        var download = await console.GetAsync($"{ConsoleClient.Base}/buckets/{bucket}/download?key=secret.txt&versionId={put.VersionId}");
+
+        Assert.Contains($"data-version-id=\"{put.VersionId}\"", page);
+        Assert.Contains("Access denied: your key may not read this version (s3:GetObjectVersion)", page);
+        Assert.DoesNotContain("the combination", page);
+        Assert.Equal(HttpStatusCode.Forbidden, download.StatusCode);
+        Assert.DoesNotContain("the combination", await download.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_svg_is_not_previewed_inline_but_a_png_is()
     {
         var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-svg");
