@@ -296,11 +296,10 @@ public sealed class StrataHost : IAsyncDisposable
     /// <summary>The listener as reached from this machine: 127.0.0.1 or [::1] when bound to any address.</summary>
     private static Uri LoopbackEndpoint(IPEndPoint listenOn, Uri endpoint)
     {
-        var host = listenOn.Address.Equals(IPAddress.Any) ? "127.0.0.1"
-            : listenOn.Address.Equals(IPAddress.IPv6Any) ? "[::1]"
-            : listenOn.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{listenOn.Address}]"
-            : listenOn.Address.ToString();
-        return new UriBuilder(endpoint.Scheme, host.Trim('[', ']'), endpoint.Port).Uri;
+        var address = listenOn.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : listenOn.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : listenOn.Address;
+        return new UriBuilder(endpoint.Scheme, address.ToString(), endpoint.Port).Uri; // UriBuilder brackets an IPv6 host
     }
 
     /// <summary>HOST:PORT (an IPv4 or IPv6 address, or localhost; port 0 to 65535, 0 picks a free one).</summary>
