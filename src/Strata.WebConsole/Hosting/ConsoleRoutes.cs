@@ -1,5 +1,8 @@
 using Strata.WebConsole.Pages.Buckets;
+using Strata.WebConsole.Pages.History;
+using Strata.WebConsole.Pages.Jobs;
 using Strata.WebConsole.Pages.Objects;
+using Strata.WebConsole.Pages.Restore;
 using Strata.WebConsole.Pages.SignIn;
 
 namespace Strata.WebConsole.Hosting;
@@ -26,5 +29,19 @@ internal static class ConsoleRoutes
         Route.Get("/buckets/{bucket}", ObjectsPage.ShowAsync),
 
         // History, previews, downloads, restores and jobs: added here by the history/restore pages.
+        Route.Get("/buckets/{bucket}/history", HistoryPage.ShowAsync),
+        Route.Get("/buckets/{bucket}/compare", ComparePage.ShowAsync),
+        Route.Get("/buckets/{bucket}/download", BodyPage.DownloadAsync),
+        Route.Get("/buckets/{bucket}/preview", BodyPage.PreviewAsync),
+        Route.Post("/buckets/{bucket}/restore-version", VersionActions.RestoreVersionAsync),
+        Route.Post("/buckets/{bucket}/undelete", VersionActions.UndeleteAsync),
+        Route.Get("/buckets/{bucket}/delete-version", DeleteVersionPage.ConfirmAsync),
+        Route.Post("/buckets/{bucket}/delete-version", DeleteVersionPage.DeleteAsync),
+        Route.Get("/buckets/{bucket}/versioning", VersioningPage.ShowAsync),
+        Route.Post("/buckets/{bucket}/versioning", VersioningPage.ChangeAsync),
+        Route.Get("/buckets/{bucket}/restore", RestorePage.ShowAsync),
+        Route.Post("/buckets/{bucket}/restore", RestorePage.ApplyAsync),
+        Route.Get("/jobs/{id}.json", JobPage.JsonAsync), // before /jobs/{id}, which would take "ID.json" too
+        Route.Get("/jobs/{id}", JobPage.ShowAsync),
     ];
 }
