@@ -8,9 +8,9 @@ namespace Strata.WebConsole.Pages.Objects;
 
 /// <summary>
 /// /_strata/console/buckets/{bucket}?prefix=&amp;token=&amp;deleted=1: folder-style browsing ("/" as the delimiter),
-/// search by prefix, and "show deleted" (keys whose latest entry is a delete marker). Each page is ONE bounded list
-/// request from a continuation token (or key and version-id markers), never a walk of the bucket, so it stays as
-/// fast on millions of keys as on ten.
+/// search by prefix, and "show deleted" (keys whose latest entry is a delete marker). Each page is one bounded list
+/// request from a continuation token (a "show deleted" page at most <see cref="DeletedScanRequests"/>, from key and
+/// version-id markers), never a walk of the bucket, so it stays as fast on millions of keys as on ten.
 /// </summary>
 internal static class ObjectsPage
 {
@@ -68,26 +68,45 @@ internal static class ObjectsPage
         return new ObjectListing(bucket, prefix, false, page.CommonPrefixes ?? [], rows, next, token is null);
     }
 
+    /// <summary>
+    /// ListObjectVersions requests one "show deleted" page may make: deleted keys are often few among many live ones,
+    /// so a page reads on until it has a page's worth of them or this many requests of <c>pageSize</c> entries
+    /// (2,000 versions and markers at the default), whichever comes first. Still bounded, on a bucket of any size.
+    /// </summary>
+    internal const int DeletedScanRequests = 20;
+
     private static async Task<ObjectListing> DeletedAsync(IAmazonS3 s3, string bucket, string prefix, string? token, int pageSize, CancellationToken cancellationToken)
     {
         var (keyMarker, versionIdMarker) = token is null ? (null, null) : ReadMarkers(token);
-        var page = await s3.ListVersionsAsync(new ListVersionsRequest
-        {
-            BucketName = bucket,
-            Prefix = prefix,
-            Delimiter = "/",
-            MaxKeys = pageSize,
-            KeyMarker = keyMarker,
-            VersionIdMarker = versionIdMarker,
-        }, cancellationToken);
         var rows = new List<ObjectRow>();
-        foreach (var v in page.Versions ?? [])
+        var folders = new List<string>();
+        string? next = null;
+        for (var request = 0; request < DeletedScanRequests && rows.Count < pageSize; request++)
         {
-            // The latest entry of a deleted key is its delete marker; a key with a live object on top is not deleted.
-            if (v.IsDeleteMarker == true && v.IsLatest == true) rows.Add(new ObjectRow(v.Key, 0, v.LastModified, null, IsDeleted: true));
+            var page = await s3.ListVersionsAsync(new ListVersionsRequest
+            {
+                BucketName = bucket,
+                Prefix = prefix,
+                Delimiter = "/",
+                MaxKeys = pageSize,
+                KeyMarker = keyMarker,
+                VersionIdMarker = versionIdMarker,
+            }, cancellationToken);
+            foreach (var v in page.Versions ?? [])
+            {
+                // The latest entry of a deleted key is its delete marker; a key with a live object on top is not deleted.
+                if (v.IsDeleteMarker == true && v.IsLatest == true) rows.Add(new ObjectRow(v.Key, 0, v.LastModified, null, IsDeleted: true));
+            }
+            folders.AddRange(page.CommonPrefixes ?? []);
+            if (page.IsTruncated != true)
+            {
+                next = null;
+                break;
+            }
+            (keyMarker, versionIdMarker) = (page.NextKeyMarker, page.NextVersionIdMarker);
+            next = WriteMarkers(keyMarker, versionIdMarker);
         }
-        var next = page.IsTruncated == true ? WriteMarkers(page.NextKeyMarker, page.NextVersionIdMarker) : null;
-        return new ObjectListing(bucket, prefix, true, page.CommonPrefixes ?? [], rows, next, token is null);
+        return new ObjectListing(bucket, prefix, true, folders, rows, next, token is null);
     }
 
     // The two markers of ListObjectVersions travel as one opaque token: base64url of "key\nversionId". Keys may hold
