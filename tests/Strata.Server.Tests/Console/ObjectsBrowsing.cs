@@ -76,7 +76,7 @@ public sealed partial class ObjectsBrowsing(StrataServer server) : IClassFixture
     {
         var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-deleted");
         using var s3 = server.CreateClient();
-        var deleted = Enumerable.Range(0, 150).Select(i => $"gone-{i:D3}.txt").ToList();
+        var deleted = Enumerable.Range(0, 600).Select(i => $"gone-{i:D3}.txt").ToList();
         await Parallel.ForEachAsync(deleted, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, ct) =>
         {
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "x" }, ct);
@@ -103,7 +103,7 @@ public sealed partial class ObjectsBrowsing(StrataServer server) : IClassFixture
         }
 
         Assert.Equal(["back.txt", "live.txt"], Names(plain));
-        Assert.True(pages > 1, "150 deleted keys are more than a page of 100");
+        Assert.True(pages > 1, "600 deleted keys, 1,200 versions and markers, are more than one request of 1,000 entries");
         Assert.Equal(deleted, seen);
     }
 
@@ -112,17 +112,17 @@ public sealed partial class ObjectsBrowsing(StrataServer server) : IClassFixture
     {
         var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-sparse");
         using var s3 = server.CreateClient();
-        var keys = Enumerable.Range(0, 600).Select(i => $"photo-{i:D3}.jpg").ToList();
+        var keys = Enumerable.Range(0, 2500).Select(i => $"photo-{i:D4}.jpg").ToList();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, ct) =>
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "x" }, ct));
-        await s3.DeleteObjectAsync(bucket, "photo-555.jpg");
+        await s3.DeleteObjectAsync(bucket, "photo-2222.jpg");
         using var console = new ConsoleClient(server);
         await console.SignInAsRootAsync();
 
-        // 600 live keys come first in the listing: one request of 100 entries would show an empty page.
+        // 2,222 live keys come first in the listing: one request of 1,000 entries would show an empty page.
         var page = await console.PageAsync($"{ConsoleClient.Base}/buckets/{bucket}?deleted=1");
 
-        Assert.Equal(["photo-555.jpg"], Names(page));
+        Assert.Equal(["photo-2222.jpg"], Names(page));
         Assert.Null(NextLink(page));
     }
 

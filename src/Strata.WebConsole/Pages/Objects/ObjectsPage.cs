@@ -69,11 +69,14 @@ internal static class ObjectsPage
     }
 
     /// <summary>
-    /// ListObjectVersions requests one "show deleted" page may make: deleted keys are often few among many live ones,
-    /// so a page reads on until it has a page's worth of them or this many requests of <c>pageSize</c> entries
-    /// (2,000 versions and markers at the default), whichever comes first. Still bounded, on a bucket of any size.
+    /// ListObjectVersions requests one "show deleted" page may make, of <see cref="DeletedScanEntries"/> entries each:
+    /// deleted keys are often few among many live ones, so a page reads on until it has a page's worth of them or has
+    /// read 20,000 versions and markers, whichever comes first. Still bounded, on a bucket of any size.
     /// </summary>
     internal const int DeletedScanRequests = 20;
+
+    /// <summary>S3's largest ListObjectVersions page.</summary>
+    internal const int DeletedScanEntries = 1000;
 
     private static async Task<ObjectListing> DeletedAsync(IAmazonS3 s3, string bucket, string prefix, string? token, int pageSize, CancellationToken cancellationToken)
     {
@@ -88,7 +91,7 @@ internal static class ObjectsPage
                 BucketName = bucket,
                 Prefix = prefix,
                 Delimiter = "/",
-                MaxKeys = pageSize,
+                MaxKeys = DeletedScanEntries,
                 KeyMarker = keyMarker,
                 VersionIdMarker = versionIdMarker,
             }, cancellationToken);
