@@ -32,5 +32,33 @@ internal sealed class ConsoleSession(string id, string accessKeyId, string csrfT
 
     public Rendering.Notice? TakeNotice() => Interlocked.Exchange(ref _notice, null);
 
-    public void Dispose() => S3.Dispose();
+    // The session's own hold on S3, and one per background job that uses it: the client is disposed at the last release.
+    private int _holds = 1;
+
+    /// <summary>
+    /// Keeps <see cref="S3"/> open past the session's end for a background job (a folder restore the user started runs
+    /// to its end, as <c>strata restore</c> would, even after sign-out or the idle timeout); dispose it when the job ends.
+    /// </summary>
+    public IDisposable HoldClient()
+    {
+        Interlocked.Increment(ref _holds);
+        return new Hold(this);
+    }
+
+    public void Dispose() => Release();
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _holds) == 0) S3.Dispose();
+    }
+
+    private sealed class Hold(ConsoleSession session) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) session.Release();
+        }
+    }
 }

@@ -115,6 +115,52 @@ public sealed class FolderRestore(StrataServer server) : IClassFixture<StrataSer
     }
 
     [Fact]
+    public async Task A_restore_goes_on_to_its_end_after_its_session_signs_out()
+    {
+        using var s3 = server.CreateClient();
+        var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-pit-out");
+        var keys = Enumerable.Range(0, 1500).Select(i => $"album/{i:D4}.txt").ToList();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, ct) =>
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "then" }, ct));
+        server.Time.Advance(TimeSpan.FromSeconds(2));
+        var then = server.Time.GetUtcNow();
+        server.Time.Advance(TimeSpan.FromSeconds(2));
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, ct) =>
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "now" }, ct));
+        using var console = new ConsoleClient(server);
+        await console.SignInAsRootAsync();
+        await console.PageAsync(Restore(bucket, "album/"));
+
+        var apply = await console.PostAsync($"{ConsoleClient.Base}/buckets/{bucket}/restore",
+            [new("prefix", "album/"), new("at", then.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)), new("confirm", "yes")]);
+        var job = apply.Headers.Location!.OriginalString;
+        var running = JsonDocument.Parse(await (await console.GetAsync(job + ".json")).Content.ReadAsStringAsync()).RootElement.GetProperty("state").GetString();
+        Assert.Equal(HttpStatusCode.SeeOther, (await console.PostAsync($"{ConsoleClient.Base}/sign-out")).StatusCode);
+
+        // 1,500 copies, four at a time: still running when the session ended, so the rest is done without it.
+        Assert.Equal("running", running);
+        var restored = 0;
+        for (var attempt = 0; attempt < 600 && restored < keys.Count; attempt++)
+        {
+            await Task.Delay(100);
+            restored = 0;
+            var request = new ListVersionsRequest { BucketName = bucket, Prefix = "album/" };
+            ListVersionsResponse page;
+            do
+            {
+                page = await s3.ListVersionsAsync(request);
+                // "then" is 4 bytes and "now" 3: a latest version of 4 bytes is the restore's copy.
+                restored += (page.Versions ?? []).Count(v => v.IsLatest == true && v.Size == 4 && v.IsDeleteMarker != true);
+                (request.KeyMarker, request.VersionIdMarker) = (page.NextKeyMarker, page.NextVersionIdMarker);
+            }
+            while (page.IsTruncated == true);
+        }
+        Assert.Equal(keys.Count, restored);
+        using var sample = await s3.GetObjectAsync(bucket, keys[^1]);
+        Assert.Equal("then", await new StreamReader(sample.ResponseStream).ReadToEndAsync());
+    }
+
+    [Fact]
     public async Task Without_javascript_the_picked_time_is_utc_and_the_page_says_so()
     {
         using var s3 = server.CreateClient();

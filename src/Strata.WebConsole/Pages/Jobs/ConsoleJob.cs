@@ -37,7 +37,7 @@ public sealed partial class ConsoleJob
 
     public RecoveryReport? Report { get; private set; }
 
-    /// <summary>Why the run stopped before its end (the walk was refused, or the session ended), in plain words.</summary>
+    /// <summary>Why the run stopped before its end (the walk was refused, an unexpected error), in plain words.</summary>
     public string? Error { get; private set; }
 
     public bool IsRunning => Finished is null;
@@ -59,10 +59,6 @@ public sealed partial class ConsoleJob
             catch (Exception e) when (e is Strata.Client.StrataClientException or Amazon.Runtime.AmazonServiceException)
             {
                 Error = e.Message;
-            }
-            catch (ObjectDisposedException)
-            {
-                Error = "The session that started the restore ended (sign-out or idle timeout), so the restore stopped. What was done stays done; start it again to finish.";
             }
             catch (Exception e)
             {

@@ -81,7 +81,15 @@ internal static class RestorePage
             MarkersToAdd = long.TryParse(ctx.Form("markers"), out var markers) ? markers : 0,
         };
         var job = new ConsoleJob(SessionJobs.NewId(), bucket, prefix, at, expected, now);
-        var refused = SessionJobs.TryAdd(session, job, () => job.Start((progress, stop) => restore.RunAsync(progress, stop), ctx.Options.Time, ctx.Services.Log), now);
+        // The job holds the session's client, so the run goes on to its end after sign-out or the idle timeout.
+        var refused = SessionJobs.TryAdd(session, job, () =>
+        {
+            var hold = session.HoldClient();
+            job.Start(async (progress, stop) =>
+            {
+                using (hold) return await restore.RunAsync(progress, stop);
+            }, ctx.Options.Time, ctx.Services.Log);
+        }, now);
         if (refused is not null)
         {
             ctx.Notice(refused, refusal: true);
