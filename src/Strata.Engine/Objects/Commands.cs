@@ -39,6 +39,12 @@ public sealed record DeleteObjectCommand(BucketName Bucket, ObjectKey Key, Versi
 
     /// <summary>A marker added by a lifecycle expiration: S3 does not replicate those.</summary>
     public bool FromLifecycle { get; init; }
+
+    /// <summary>
+    /// If-Match of a conditional delete (an ETag list or "*"), evaluated against the key's current version inside the
+    /// commit: 404 NoSuchKey when there is no current object, 412 PreconditionFailed when its ETag differs.
+    /// </summary>
+    public string? IfMatch { get; init; }
 }
 
 /// <summary>

@@ -78,6 +78,8 @@ internal static class StackWrites
     {
         var (bucketId, state, mfaDelete) = BucketSettings(tx, delete.Bucket);
         var key = delete.Key.ToUtf8();
+        // S3's conditional delete: evaluated against the current version, in this commit, as a write's If-Match is.
+        if (delete.IfMatch is { } ifMatch) CheckWritePreconditions(tx, bucketId, key, new WriteConditions(ifMatch, IfNoneMatchAny: false));
         switch (VersionStack.Delete(state, mfaDelete, delete.VersionId, delete.MfaVerified))
         {
             case DeleteDecision.Refuse(var error, var message):

@@ -32,8 +32,9 @@ internal static class DeleteObjects
                 VersionId? versionId = entry.VersionId is null ? null : VersionId.Parse(entry.VersionId);
                 // S3 authorizes each key of a multi-object delete on its own.
                 ctx.Require(versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", bucket, key);
+                var ifMatch = ConditionalDeletes.IfMatch(ctx, bucket, key, entry.ETag, versionId);
                 var bypass = versionId is not null && ObjectLockHeaders.Bypass(ctx, key);
-                outcomes[i] = ctx.Engine.DeleteObjectAsync(new DeleteObjectCommand(bucket, key, versionId, ctx.MfaVerified, bypass));
+                outcomes[i] = ctx.Engine.DeleteObjectAsync(new DeleteObjectCommand(bucket, key, versionId, ctx.MfaVerified, bypass) { IfMatch = ifMatch });
             }
             catch (StrataException refused)
             {

@@ -4,7 +4,8 @@ using Strata.Core;
 namespace Strata.Server.Xml;
 
 /// <summary>One &lt;Object&gt; of a DeleteObjects request.</summary>
-internal sealed record DeleteEntry(string Key, string? VersionId);
+/// <param name="ETag">The object's ETag element: a conditional delete of that key (S3's If-Match, per object).</param>
+internal sealed record DeleteEntry(string Key, string? VersionId, string? ETag = null);
 
 /// <summary>Reads &lt;Delete&gt;&lt;Quiet/&gt;&lt;Object&gt;&lt;Key/&gt;&lt;VersionId/&gt;&lt;/Object&gt;…&lt;/Delete&gt; (at most 1000 objects).</summary>
 internal static class DeleteRequestReader
@@ -50,7 +51,7 @@ internal static class DeleteRequestReader
 
     private static async Task<DeleteEntry> ReadObjectAsync(XmlReader xml)
     {
-        string? key = null, versionId = null;
+        string? key = null, versionId = null, etag = null;
         if (xml.IsEmptyElement) throw S3Fail.Exception(StrataError.MalformedXML);
         await xml.ReadAsync();
         while (await xml.MoveToContentAsync() != XmlNodeType.EndElement)
@@ -64,12 +65,15 @@ internal static class DeleteRequestReader
                 case "VersionId":
                     versionId = await xml.ReadElementContentAsStringAsync();
                     break;
+                case "ETag":
+                    etag = await xml.ReadElementContentAsStringAsync();
+                    break;
                 default:
                     await xml.SkipAsync();
                     break;
             }
         }
         await xml.ReadAsync();
-        return new DeleteEntry(key ?? throw S3Fail.Exception(StrataError.MalformedXML), versionId);
+        return new DeleteEntry(key ?? throw S3Fail.Exception(StrataError.MalformedXML), versionId, etag);
     }
 }
