@@ -36,7 +36,12 @@ public sealed class ReplicationUnderKills(ITestOutputHelper output)
                 using (var s3 = server.CreateClient())
                 using (var stop = new CancellationTokenSource())
                 {
+                    var before = acked.Count;
                     var workers = Enumerable.Range(0, Workers).Select(w => WriteAsync(s3, source, $"c{cycle}w{w}", acked, stop.Token)).ToList();
+                    // Killed under traffic: once this cycle's writes are being answered. A cold server on a busy machine
+                    // can take longer than the random delay to answer its first PUT (a CI run once acknowledged none).
+                    var waited = System.Diagnostics.Stopwatch.StartNew();
+                    while (acked.Count == before && waited.Elapsed < TimeSpan.FromSeconds(60) && !workers.TrueForAll(w => w.IsCompleted)) await Task.Delay(20);
                     await Task.Delay(random.Next(200, 700));
                     await server.KillAsync();
                     await stop.CancelAsync();
