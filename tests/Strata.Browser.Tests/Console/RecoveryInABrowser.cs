@@ -117,7 +117,8 @@ public sealed class RecoveryInABrowser(StrataServer server, Chromium chromium, I
         await page.GotoAsync(Url($"{Console}/buckets/{bucket}/restore?prefix=site%2F"));
         await SignInAsync(page, StrataServer.AccessKey, StrataServer.SecretKey);
 
-        await page.FillAsync("#at", local.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        // The input's normalized value, as Playwright checks it after filling: HTML leaves out ":00" seconds.
+        await page.FillAsync("#at", local.ToString(local.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("#show-plan");
         await page.WaitForSelectorAsync("section.plan");
         await Screenshots.TakeAsync(page, "restore-plan");
