@@ -1,41 +1,27 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Core.PublicAccess;
 using Strata.Engine;
 using Strata.Engine.Buckets;
 using Strata.Engine.Settings;
+using Strata.Server.Hosting;
 using Strata.Server.Xml;
 
 namespace Strata.Server.Auth;
 
 /// <summary>
-/// Each bucket's Block Public Access settings, cached as the Authorizer caches bucket policies: they change only
+/// Each bucket's Block Public Access settings, kept by a <see cref="BucketConfigCache{T}"/>: they change only
 /// through this process (PutPublicAccessBlock, DeletePublicAccessBlock, DeleteBucket), which forgets the copy.
 /// </summary>
 internal sealed class PublicAccessBlocks(StorageEngine engine)
 {
-    private readonly ConcurrentDictionary<string, PublicAccessBlock> _buckets = new(StringComparer.Ordinal);
+    private readonly BucketConfigCache<PublicAccessBlock> _buckets =
+        new(engine, BucketConfigKind.PublicAccessBlock, PublicAccessBlockXml.Read, PublicAccessBlock.None);
 
-    public void Forget(BucketName bucket) => _buckets.TryRemove(bucket.Value, out _);
+    public void Forget(BucketName bucket) => _buckets.Forget(bucket);
 
     /// <summary>The bucket's settings; <see cref="PublicAccessBlock.None"/> when it has none or does not exist (its operation answers NoSuchBucket).</summary>
-    public PublicAccessBlock Of(BucketName bucket)
-    {
-        if (_buckets.TryGetValue(bucket.Value, out var known)) return known;
-        string? document;
-        try
-        {
-            document = engine.GetBucketConfig(bucket, BucketConfigKind.PublicAccessBlock);
-        }
-        catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)
-        {
-            return PublicAccessBlock.None; // not cached: a bucket created under this name starts with the server's default
-        }
-        var settings = document is null ? PublicAccessBlock.None : PublicAccessBlockXml.Read(document);
-        _buckets[bucket.Value] = settings;
-        return settings;
-    }
+    public PublicAccessBlock Of(BucketName bucket) => _buckets.Of(bucket);
 
     /// <summary>The administrator's default for new buckets, which a CreateBucket's ACL is checked against.</summary>
     public PublicAccessBlock ServerDefault() =>
