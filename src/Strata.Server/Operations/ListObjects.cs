@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Xml;
 using Strata.Core;
@@ -104,15 +105,13 @@ internal static class ListObjects
 
     // The continuation token is opaque to clients: the last key returned, base64url-encoded.
     private static string EncodeToken(string lastKey) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(lastKey)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastKey));
 
     private static string DecodeToken(string token)
     {
         try
         {
-            var base64 = token.Replace('-', '+').Replace('_', '/');
-            base64 += new string('=', (4 - base64.Length % 4) % 4);
-            return ObjectKey.StrictUtf8.GetString(Convert.FromBase64String(base64));
+            return ObjectKey.StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -115,14 +116,12 @@ internal static class ObjectsPage
     // The two markers of ListObjectVersions travel as one opaque token: base64url of "key\nversionId". Keys may hold
     // a newline; version ids never do, so the last newline splits them.
     internal static string WriteMarkers(string? keyMarker, string? versionIdMarker) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{keyMarker}\n{versionIdMarker}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{keyMarker}\n{versionIdMarker}"));
 
     /// <exception cref="FormatException">The token was not written by <see cref="WriteMarkers"/>.</exception>
     internal static (string? Key, string? VersionId) ReadMarkers(string token)
     {
-        var base64 = token.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-        var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
         var split = text.LastIndexOf('\n');
         if (split < 0) throw new FormatException("not a marker token");
         return (NullIfEmpty(text[..split]), NullIfEmpty(text[(split + 1)..]));
