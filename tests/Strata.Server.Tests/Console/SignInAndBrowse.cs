@@ -25,6 +25,26 @@ public sealed class SignInAndBrowse(StrataServer server) : IClassFixture<StrataS
     }
 
     [Fact]
+    public async Task The_buckets_page_counts_objects_versions_and_what_the_noncurrent_versions_cost()
+    {
+        var bucket = await server.CreateBucketAsync(versioning: true, stem: "console-figures");
+        using var s3 = server.CreateClient();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a.txt", ContentBody = "one" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a.txt", ContentBody = "two two" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "b.txt", ContentBody = "b" });
+        await s3.DeleteObjectAsync(bucket, "b.txt");
+        using var console = new ConsoleClient(server);
+        await console.SignInAsRootAsync();
+
+        var page = await console.PageAsync(ConsoleClient.Base + "/buckets");
+
+        // One current object (a.txt, 7 bytes); three versions and b.txt's marker; 3 + 1 bytes only the history keeps.
+        var row = System.Text.RegularExpressions.Regex.Match(page, "<tr>(?:(?!</tr>)[\\s\\S])*>" + bucket + "</a>[\\s\\S]*?</tr>").Value;
+        string Cell(string label) => WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(row, $"data-label=\"{label}\"[^>]*>([^<]*)<").Groups[1].Value);
+        Assert.Equal(("1", "3 + 1 marker", "11 B", "4 B"), (Cell("Objects"), Cell("Versions"), Cell("Bytes"), Cell("Noncurrent")));
+    }
+
+    [Fact]
     public async Task A_wrong_secret_is_refused_without_saying_which_half_was_wrong()
     {
         using var console = new ConsoleClient(server);
