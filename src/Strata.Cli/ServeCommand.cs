@@ -154,7 +154,8 @@ internal static class ServeCommand
                 return refused.IsUsage ? CommandErrors.Usage : CommandErrors.StartRefused;
             }
             await using var running = host;
-            Console.WriteLine($"Strata is serving S3 at {host.Endpoint} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
+            var everyAddress = host.ListensOnEveryAddress ? $" and on port {host.Endpoint.Port} of every address of this machine" : "";
+            Console.WriteLine($"Strata is serving S3 at {host.Endpoint}{everyAddress} (data: {Path.GetFullPath(options.DataDirectory)}, region {options.Region}, root key {host.RootKey.AccessKeyId}). Ctrl-C stops it.");
             Console.WriteLine($"Prometheus metrics at {host.MetricsEndpoint} ({(options.MetricsPublic ? "any caller" : "loopback callers only")}).");
             // systemd (Type=notify) starts the units that wait for this one now, and not before.
             SystemdNotify.Send($"READY=1\nSTATUS=Serving S3 at {host.Endpoint}");

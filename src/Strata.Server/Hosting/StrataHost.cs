@@ -112,8 +112,13 @@ public sealed class StrataHost : IAsyncDisposable
         RootKey = root;
     }
 
+    /// <summary>Where a client on this machine reaches the S3 listener: 127.0.0.1 or [::1] when it listens on every address.</summary>
     public Uri Endpoint { get; }
+
     public AccessKey RootKey { get; }
+
+    /// <summary>Whether the S3 listener is bound to every address (0.0.0.0 or [::]), so other machines may reach it too.</summary>
+    public bool ListensOnEveryAddress { get; private init; }
 
     /// <summary>Where Prometheus scrapes: /metrics on the S3 port, or on --metrics-listen's.</summary>
     public Uri MetricsEndpoint { get; private init; } = null!;
@@ -281,21 +286,28 @@ public sealed class StrataHost : IAsyncDisposable
         }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = addresses.First();
-        var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        var metricsAddress = metricsOn is null ? endpoint : new Uri(addresses.Skip(1).First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var endpoint = LoopbackEndpoint(listenOn, new Uri(address));
+        var metricsAddress = metricsOn is null ? endpoint : LoopbackEndpoint(metricsOn, new Uri(addresses.Skip(1).First()));
         if (metricsOn is not null) metrics.Port = metricsAddress.Port; // --metrics-listen with port 0: the one picked
         // The console's clients talk to this very listener on loopback, trusting exactly its certificate.
         consoleOptions.Certificate = certificate;
-        consoleOptions.Endpoint = LoopbackEndpoint(listenOn, endpoint);
+        consoleOptions.Endpoint = endpoint;
         return new StrataHost(app, engine, metrics, endpoint, root)
         {
+            ListensOnEveryAddress = IsEveryAddress(listenOn.Address),
             MetricsEndpoint = new Uri(metricsAddress, Hosting.MetricsEndpoint.Path),
             CaCertificatePath = options.Tls && options.TlsCertPath is null ? Path.Combine(directory.Directory, "tls", "ca.pem") : null,
         };
     }
 
-    /// <summary>The listener as reached from this machine: 127.0.0.1 or [::1] when bound to any address.</summary>
-    private static Uri LoopbackEndpoint(IPEndPoint listenOn, Uri endpoint)
+    private static bool IsEveryAddress(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    /// <summary>
+    /// The listener as reached from this machine: 127.0.0.1 or [::1] when bound to every address. Kestrel reports such a
+    /// listener as http://0.0.0.0:PORT or http://[::]:PORT, which a client cannot connect to everywhere; the port is the one
+    /// Kestrel picked when --listen said 0.
+    /// </summary>
+    internal static Uri LoopbackEndpoint(IPEndPoint listenOn, Uri endpoint)
     {
         var address = listenOn.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
             : listenOn.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
