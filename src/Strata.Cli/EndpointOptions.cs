@@ -8,7 +8,7 @@ namespace Strata.Cli;
 /// Where to connect and as whom, the same for every client command (versions, diff, undelete, restore, admin,
 /// bench), spelled and resolved as awscli does: --endpoint-url, then AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL and
 /// the profile's endpoint_url; --profile, else AWS_PROFILE, else default; --region, else the profile's,
-/// AWS_REGION, AWS_DEFAULT_REGION, us-east-1; --ca-bundle, else AWS_CA_BUNDLE.
+/// AWS_REGION, AWS_DEFAULT_REGION, us-east-1; --ca-bundle, else AWS_CA_BUNDLE, else the profile's ca_bundle.
 /// An endpoint URL that is not http:// or https:// is a <see cref="FormatException"/> (exit 2).
 /// </summary>
 internal sealed class EndpointOptions
@@ -38,7 +38,7 @@ internal sealed class EndpointOptions
         };
         CaBundleOption = new("--ca-bundle")
         {
-            Description = "CA certificate(s) (PEM) to trust for HTTPS, as awscli's --ca-bundle (env AWS_CA_BUNDLE); e.g. DATA/tls/ca.pem of `strata serve --tls`",
+            Description = "CA certificate(s) (PEM) to trust for HTTPS, as awscli's --ca-bundle (env AWS_CA_BUNDLE, or the profile's ca_bundle); e.g. DATA/tls/ca.pem of `strata serve --tls`",
             Recursive = recursive,
         };
     }
@@ -74,7 +74,7 @@ internal sealed class EndpointOptions
             : S3Connection.ProfileEndpointUrl(profile) is { } fromProfile ? (fromProfile, "the profile's endpoint_url")
             : (_defaultEndpoint, "the default endpoint");
         Endpoint = url is null ? null : ParseEndpoint(url, source);
-        CaBundle = parse.GetValue(CaBundleOption) ?? Env("AWS_CA_BUNDLE");
+        CaBundle = parse.GetValue(CaBundleOption) ?? Env("AWS_CA_BUNDLE") ?? AwsConfigFile.CaBundle(profile);
         return new S3ConnectionOptions
         {
             EndpointUrl = Endpoint?.ToString(),

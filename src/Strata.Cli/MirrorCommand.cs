@@ -20,7 +20,7 @@ internal static class MirrorCommand
         var dstEndpoint = new Option<string?>("--dst-endpoint-url") { Description = "The destination's S3 endpoint, e.g. https://s3.example.net (default: the --dst-profile's endpoint_url, else Amazon S3)" };
         var dstProfile = new Option<string?>("--dst-profile") { Description = "The destination's profile in ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE); default: AWS_* environment variables" };
         var dstRegion = new Option<string?>("--dst-region") { Description = "The destination's signing region (default: the --dst-profile's, AWS_REGION, AWS_DEFAULT_REGION, then us-east-1)" };
-        var dstCaBundle = new Option<string?>("--dst-ca-bundle") { Description = "CA certificate(s) (PEM) to trust for the destination's HTTPS" };
+        var dstCaBundle = new Option<string?>("--dst-ca-bundle") { Description = "CA certificate(s) (PEM) to trust for the destination's HTTPS (default: the ca_bundle of --dst-profile)" };
         var withHistory = new Option<bool>("--with-history") { Description = "Recreate every version and delete marker, oldest first, on a versioned destination (default: the current version of each key)" };
         var plainUpload = new Option<bool>("--dst-plain-upload") { Description = "Send each body from a temporary file with a plain signed payload, for a destination that does not read aws-chunked uploads (s3rver)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the plan (keys, versions, markers, bytes) and change nothing" };
@@ -48,7 +48,7 @@ internal static class MirrorCommand
                 EndpointUrl = endpoint?.ToString(),
                 Profile = profile,
                 Region = parse.GetValue(dstRegion),
-                CaBundle = parse.GetValue(dstCaBundle),
+                CaBundle = parse.GetValue(dstCaBundle) ?? (profile is null ? null : AwsConfigFile.CaBundle(profile)),
             };
             var mirror = new MirrorOptions
             {

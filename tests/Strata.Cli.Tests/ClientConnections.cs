@@ -4,7 +4,7 @@ namespace Strata.Cli.Tests;
 
 /// <summary>
 /// admin and bench name their endpoint and trust a CA the way the recovery commands do: AWS_ENDPOINT_URL,
-/// --profile from the shared credentials file, --ca-bundle; and a bench run takes away what it wrote.
+/// --profile from the shared credentials file, --ca-bundle (or the profile's ca_bundle); and a bench run takes away what it wrote.
 /// </summary>
 public sealed class ClientConnections(StrataTlsServer tls) : IClassFixture<StrataTlsServer>
 {
@@ -61,6 +61,38 @@ public sealed class ClientConnections(StrataTlsServer tls) : IClassFixture<Strat
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Contains($"No versions under s3://{bucket}/", result.Stdout);
+        }
+        finally
+        {
+            File.Delete(config);
+            File.Delete(credentials);
+        }
+    }
+
+    [Fact]
+    public async Task Versions_trusts_the_CA_that_the_profiles_ca_bundle_names_as_awscli_does()
+    {
+        var bucket = await tls.CreateBucketAsync(versioning: true);
+        var config = Path.GetTempFileName();
+        var credentials = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(credentials, $"[strata]\naws_access_key_id = {StrataServer.AccessKey}\naws_secret_access_key = {StrataServer.SecretKey}\n");
+            var environment = new Dictionary<string, string> { ["AWS_CONFIG_FILE"] = config, ["AWS_SHARED_CREDENTIALS_FILE"] = credentials };
+            string[] versions = ["versions", $"s3://{bucket}/", "--profile", "strata"];
+
+            // Without ca_bundle the server's own CA is not trusted: the control, so that the check below can fail.
+            await File.WriteAllTextAsync(config, $"[default]\nregion = us-east-1\n\n[profile strata]\nendpoint_url = {tls.Endpoint}\n");
+            var untrusted = await StrataCli.RunAsync(versions, environment);
+            // The setting as awscli's users write it, among a nested s3 block and another profile's settings.
+            await File.WriteAllTextAsync(config, $"[default]\nregion = us-east-1\nca_bundle = /nonexistent/default.pem\n\n"
+                + $"[profile strata]\nendpoint_url = {tls.Endpoint}\nca_bundle = {CaBundle}\ns3 =\n  addressing_style = path\n");
+            var trusted = await StrataCli.RunAsync(versions, environment);
+
+            Assert.NotEqual(0, untrusted.ExitCode);
+            Assert.Contains("--ca-bundle", untrusted.Stderr);
+            Assert.True(trusted.ExitCode == 0, trusted.ToString());
+            Assert.Contains($"No versions under s3://{bucket}/", trusted.Stdout);
         }
         finally
         {
