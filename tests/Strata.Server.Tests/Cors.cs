@@ -78,10 +78,12 @@ public sealed class Cors(StrataServer server) : IClassFixture<StrataServer>
         Assert.Equal(["ETag", "x-amz-version-id"], read[0].ExposeHeaders);
         Assert.Equal(3000, read[0].MaxAgeSeconds);
         Assert.Equal(["*"], read[1].AllowedOrigins);
+        Assert.Equal(HttpStatusCode.OK, (await PreflightAsync($"/{bucket}/a.txt", App, "PUT")).StatusCode);
 
         await s3.DeleteCORSConfigurationAsync(bucket);
         var gone = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetCORSConfigurationAsync(bucket));
         Assert.Equal("NoSuchCORSConfiguration", gone.ErrorCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PreflightAsync($"/{bucket}/a.txt", App, "PUT")).StatusCode);
         await s3.DeleteCORSConfigurationAsync(bucket); // deleting what is not there succeeds, as S3
         var noBucket = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetCORSConfigurationAsync(StrataServer.UniqueBucketName("gone")));
         Assert.Equal("NoSuchBucket", noBucket.ErrorCode);
@@ -92,6 +94,7 @@ public sealed class Cors(StrataServer server) : IClassFixture<StrataServer>
     {
         var bucket = await BucketWithRulesAsync();
         using var s3 = server.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await PreflightAsync($"/{bucket}/a.txt", App, "PUT")).StatusCode); // the rules, once read, are kept
         await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
         {
             BucketName = bucket,
@@ -352,7 +355,13 @@ public sealed class Cors(StrataServer server) : IClassFixture<StrataServer>
     {
         var bucket = await BucketWithRulesAsync();
         using var s3 = server.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await PreflightAsync($"/{bucket}/a.jpg", App, "PUT")).StatusCode);
         await s3.DeleteBucketAsync(bucket);
+        using (var gone = await PreflightAsync($"/{bucket}/a.jpg", App, "PUT"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, gone.StatusCode);
+            Assert.Equal(("AccessForbidden", "CORSResponse: Bucket not found"), await ErrorAsync(gone));
+        }
         await s3.PutBucketAsync(bucket);
 
         var none = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetCORSConfigurationAsync(bucket));

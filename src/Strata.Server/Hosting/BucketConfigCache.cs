@@ -20,17 +20,22 @@ internal class BucketConfigCache<T>(StorageEngine engine, string kind, Func<stri
 
     public T Of(BucketName bucket)
     {
-        if (_buckets.TryGetValue(bucket.Value, out var known)) return known;
-        var generation = Interlocked.Read(ref _generation);
-        T value;
         try
         {
-            value = engine.GetBucketConfig(bucket, kind) is { } document ? parse(document) : absent;
+            return Find(bucket);
         }
         catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)
         {
             return absent;
         }
+    }
+
+    /// <summary>As <see cref="Of"/>, but a bucket that does not exist throws NoSuchBucket, for answers that tell the two apart.</summary>
+    public T Find(BucketName bucket)
+    {
+        if (_buckets.TryGetValue(bucket.Value, out var known)) return known;
+        var generation = Interlocked.Read(ref _generation);
+        var value = engine.GetBucketConfig(bucket, kind) is { } document ? parse(document) : absent;
         if (Interlocked.Read(ref _generation) == generation)
         {
             if (_buckets.Count >= MaxCached) _buckets.Clear();

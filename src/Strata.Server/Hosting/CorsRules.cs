@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Strata.Core;
 using Strata.Core.Cors;
@@ -10,26 +9,12 @@ using Strata.Server.Xml;
 namespace Strata.Server.Hosting;
 
 /// <summary>
-/// The CORS rule that applies to a request with an Origin header. The bucket's document is read on each such
-/// request (one point read, so a put or delete shows at once); its parsed form is kept while the document is unchanged.
+/// Each bucket's CORS configuration, parsed (null when it has none), and the rule that applies to a request with an
+/// Origin header. Put and DeleteBucketCors and DeleteBucket forget it once committed.
 /// </summary>
 internal sealed class CorsRules(StorageEngine engine)
+    : BucketConfigCache<CorsConfiguration?>(engine, BucketConfigKind.Cors, CorsConfigurationReader.ReadStored, absent: null)
 {
-    private const int MaxCached = 4096;
-    private readonly ConcurrentDictionary<string, (string Document, CorsConfiguration Configuration)> _parsed = new(StringComparer.Ordinal);
-
-    /// <summary>The bucket's configuration, or null when it has none; throws NoSuchBucket.</summary>
-    public CorsConfiguration? Find(BucketName bucket)
-    {
-        var document = engine.GetBucketConfig(bucket, BucketConfigKind.Cors);
-        if (document is null) return null;
-        if (_parsed.TryGetValue(bucket.Value, out var cached) && cached.Document == document) return cached.Configuration;
-        var configuration = CorsConfigurationReader.ReadStored(document);
-        if (_parsed.Count >= MaxCached) _parsed.Clear();
-        _parsed[bucket.Value] = (document, configuration);
-        return configuration;
-    }
-
     /// <summary>
     /// For an actual (not preflight) request: the matching rule of its bucket, or null when the request has no
     /// Origin, no bucket, or no rule allows it. As S3, an Access-Control-Request-Method header stands for the method.
@@ -38,15 +23,7 @@ internal sealed class CorsRules(StorageEngine engine)
     {
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0 || s3.Bucket is not { } bucket) return null;
-        CorsConfiguration? configuration;
-        try
-        {
-            configuration = Find(bucket);
-        }
-        catch (StrataException missing) when (missing.Error == StrataError.NoSuchBucket)
-        {
-            return null; // the operation answers NoSuchBucket, without CORS headers as S3
-        }
+        var configuration = Of(bucket); // null for a bucket that does not exist: the operation answers NoSuchBucket, without CORS headers as S3
         var method = request.Headers.AccessControlRequestMethod.ToString() is { Length: > 0 } requested ? requested : request.Method;
         var requestHeaders = request.Headers.AccessControlRequestHeaders.ToString();
         var rule = configuration?.Match(origin, method, CorsConfiguration.HeaderList(requestHeaders));

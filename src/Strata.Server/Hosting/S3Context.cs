@@ -20,6 +20,8 @@ internal sealed class S3Context(HttpContext http, S3Request s3, AuthenticatedReq
 
     /// <summary>The buckets' lifecycle configurations, for x-amz-expiration; operations that change one forget it.</summary>
     public required LifecycleRules Lifecycle { get; init; }
+
+    public required CorsRules Cors { get; init; }
     public Authorizer Authorizer { get; } = authorizer;
 
     /// <summary>For operations that need a second permission (a copy's source) or one per item (DeleteObjects).</summary>

@@ -72,7 +72,7 @@ internal sealed partial class S3Dispatcher(StorageEngine engine, RequestAuthenti
             BucketOwnerCondition.Check(http.Request, s3, authorizer);
             authorizer.PublicAccess.CheckAclHeaders(s3.Operation, s3.Bucket, http.Request); // BlockPublicAcls: 403 before ACL support's 400
             var mfaVerified = await mfa.VerifyAsync(http, principal, engine);
-            await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator, Lifecycle = lifecycle });
+            await RunAsync(new S3Context(http, s3, caller, principal, mfaVerified, engine, authorizer, settings) { Authenticator = authenticator, Lifecycle = lifecycle, Cors = cors });
         }
         catch (StrataException error)
         {

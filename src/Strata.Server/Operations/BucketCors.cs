@@ -23,11 +23,13 @@ internal static class BucketCors
         var text = await RequestDocument.ReadAsync(ctx, CorsConfigurationReader.MaxBytes, TooLarge);
         var configuration = CorsConfigurationReader.Read(text); // MalformedXML, InvalidRequest: nothing stored
         await ctx.Engine.PutBucketConfigAsync(bucket, BucketConfigKind.Cors, CorsConfigurationWriter.Write(configuration));
+        ctx.Cors.Forget(bucket);
     }
 
     public static async Task DeleteAsync(S3Context ctx)
     {
         await ctx.Engine.DeleteBucketConfigAsync(ctx.S3.RequireBucket(), BucketConfigKind.Cors);
+        ctx.Cors.Forget(ctx.S3.RequireBucket());
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -66,6 +66,7 @@ internal static class BucketOperations
         await ctx.Engine.DeleteBucketAsync(ctx.S3.RequireBucket());
         ctx.Authorizer.Forget(ctx.S3.RequireBucket());
         ctx.Lifecycle.Forget(ctx.S3.RequireBucket());
+        ctx.Cors.Forget(ctx.S3.RequireBucket());
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
