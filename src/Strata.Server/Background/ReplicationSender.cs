@@ -21,14 +21,18 @@ internal static class ReplicationSender
 
     /// <summary>
     /// Whether an earlier attempt (cut off by a crash or a lost answer) already put this item there: the destination's latest
-    /// version of the key carries its source version id, or for a marker the key's latest entry is a delete marker.
+    /// version of the key carries its source version id; for a marker, which carries nothing, the key's newest entries
+    /// there are at least <paramref name="markerRun"/> delete markers, as many as lie on the source from this marker down
+    /// to the key's newest version that is not one. (Asking only whether the newest entry is a marker took the first of
+    /// two markers in a row for the second, which then never arrived.)
     /// </summary>
-    public static async Task<bool> AlreadyThereAsync(IAmazonS3 client, string bucket, OutboxItem item, CancellationToken cancellationToken)
+    public static async Task<bool> AlreadyThereAsync(IAmazonS3 client, string bucket, OutboxItem item, int markerRun, CancellationToken cancellationToken)
     {
         if (item.IsDeleteMarker)
         {
-            var listing = await client.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = item.Key.Value, MaxKeys = 1 }, cancellationToken);
-            return listing.Versions is [var first, ..] && first.Key == item.Key.Value && first.IsDeleteMarker == true && first.IsLatest == true;
+            var listing = await client.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = item.Key.Value, MaxKeys = markerRun }, cancellationToken);
+            var onTop = (listing.Versions ?? []).TakeWhile(v => v.Key == item.Key.Value && v.IsDeleteMarker == true).Count();
+            return onTop >= markerRun;
         }
         try
         {

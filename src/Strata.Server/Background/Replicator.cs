@@ -200,7 +200,7 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
             {
                 await _retry.ExecuteAsync(async token =>
                 {
-                    if (uncertain && await ReplicationSender.AlreadyThereAsync(client, bucket, item, token)) return;
+                    if (uncertain && await ReplicationSender.AlreadyThereAsync(client, bucket, item, MarkerRun(item), token)) return;
                     uncertain = true; // an in-place retry follows a failure whose request may have been applied
                     await ReplicationSender.SendMarkerAsync(client, bucket, item, token);
                 }, cancellationToken);
@@ -212,7 +212,7 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
                 if (version is null || version.Seq != item.Seq) throw new VersionGoneException();
                 await _retry.ExecuteAsync(async token =>
                 {
-                    if (uncertain && await ReplicationSender.AlreadyThereAsync(client, bucket, item, token)) return;
+                    if (uncertain && await ReplicationSender.AlreadyThereAsync(client, bucket, item, markerRun: 0, token)) return;
                     uncertain = true;
                     await ReplicationSender.SendVersionAsync(engine, client, bucket, version, settings, token);
                 }, cancellationToken);
@@ -236,6 +236,17 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
             await engine.FailReplicationAsync(item, reason, next, failed: attempts >= settings.FailedAfter);
             return false;
         }
+    }
+
+    /// <summary>
+    /// The delete markers on the source from this marker down to the key's newest version that is not one (this marker
+    /// included, at most one listing page): how many a destination that holds this marker shows on top of the key.
+    /// </summary>
+    private int MarkerRun(OutboxItem item)
+    {
+        const int page = 1000;
+        var below = engine.ListObjectVersions(item.Bucket, item.Key.Value, delimiter: null, item.Key.Value, item.VersionId, page - 1);
+        return 1 + below.Entries.TakeWhile(v => v.Key == item.Key && v.IsDeleteMarker).Count();
     }
 
     // Exponential from 1 s, capped, with ±50% jitter so that many failing items do not return in step.

@@ -50,4 +50,35 @@ public sealed class ReplicationOutage(ReplicationOutage.Pair pair) : IClassFixtu
         using var after = await pair.StatusAsync(source);
         Assert.Equal(0, after.RootElement.GetProperty("backlogVersions").GetInt64());
     }
+
+    [Fact]
+    public async Task A_second_delete_marker_sent_after_an_outage_arrives_although_the_first_is_already_on_top()
+    {
+        var (source, destination) = await pair.ReplicatedBucketsAsync();
+        using var src = pair.Source.CreateClient();
+        using var dst = pair.Destination.CreateClient();
+        await src.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "k.txt", ContentBody = "v1" });
+        await src.DeleteObjectAsync(source, "k.txt");
+        await ReplicationPair.EventuallyAsync(async () => (await ReplicationPair.VersionsAsync(dst, destination)).Count == 2, "the version and the first marker");
+
+        // The second marker's first send fails, so its next one must first ask whether it already arrived.
+        await pair.Destination.StopAsync();
+        await src.DeleteObjectAsync(source, "k.txt");
+        await ReplicationPair.EventuallyAsync(async () =>
+        {
+            using var status = await pair.StatusAsync(source);
+            return status.RootElement.GetProperty("failures").GetArrayLength() > 0;
+        }, "the second marker's failed send");
+        await pair.Destination.StartAsync();
+        using var admin = pair.Source.CreateSigned();
+        (await admin.SendAsync(HttpMethod.Post, $"/_strata/admin/replication/{source}/retry")).EnsureSuccessStatusCode();
+        await ReplicationPair.EventuallyAsync(async () =>
+        {
+            using var status = await pair.StatusAsync(source);
+            return status.RootElement.GetProperty("backlogVersions").GetInt64() == 0;
+        }, "the backlog drained");
+
+        var versions = await ReplicationPair.VersionsAsync(dst, destination);
+        Assert.Equal([true, true, false], versions.Select(v => v.IsDeleteMarker == true)); // newest first, as the source's stack
+    }
 }
