@@ -34,6 +34,8 @@ until [ "$(backlog bench-on)" = 0 ]; do sleep 0.5; done
 echo "drained in $(echo "$(date +%s.%N) - $drain_start" | bc) s"
 echo "== lag, 4 KiB"
 python3 "$(dirname "$0")/lag.py" $src lag-src $dst lag-dst 2000 8
+echo "== lag, 4 KiB, one writer (the replicator idle between PUTs)"
+python3 "$(dirname "$0")/lag.py" $src lag-src $dst lag-dst 300 1
 echo "== lag, 64 MiB"
 python3 "$(dirname "$0")/lag.py" $src lag-src $dst lag-dst 12 2 67108864
 "$bin" admin replication status bench-on --endpoint-url $src

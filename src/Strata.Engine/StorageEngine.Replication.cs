@@ -12,6 +12,13 @@ namespace Strata.Engine;
 /// </summary>
 public sealed partial class StorageEngine
 {
+    /// <summary>Raised once a write that queued versions for replication is durable, on the thread that synced it: keep it short.</summary>
+    public event Action? ReplicationQueued
+    {
+        add => _notices.ReplicationQueued += value;
+        remove => _notices.ReplicationQueued -= value;
+    }
+
     /// <summary>Stores the rules; S3: the bucket's versioning must be Enabled (InvalidRequest), checked in the same transaction.</summary>
     public Task PutReplicationConfigurationAsync(BucketName bucket, ReplicationConfiguration configuration) =>
         _committer.WriteAsync(tx =>

@@ -29,6 +29,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ReadSessions _reads;
     private readonly Committer _committer;
+    private readonly WriteNotices _notices = new();
     internal BlobStore Blobs { get; }
     private Identities.SecretBox Secrets { get; }
 
@@ -39,7 +40,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var directory = options.DataDirectory.Directory;
         var database = Path.Combine(directory, "metadata.db");
         _reads = new ReadSessions(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        _committer = new Committer(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        _committer = new Committer(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString(), _notices);
         Blobs = new BlobStore(directory);
         Secrets = new Identities.SecretBox(directory);
     }

@@ -20,9 +20,11 @@ internal sealed class Committer : IAsyncDisposable
     private readonly Checkpointer? _checkpointer;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly WriteNotices _notices;
 
-    public Committer(string connectionString)
+    public Committer(string connectionString, WriteNotices notices)
     {
+        _notices = notices;
         _connection = new SqliteConnection(connectionString);
         try
         {
@@ -87,7 +89,7 @@ internal sealed class Committer : IAsyncDisposable
         try
         {
             using var tx = _connection.BeginTransaction(deferred: false);
-            var write = new WriteTransaction(_statements, tx, afterCommit);
+            var write = new WriteTransaction(_statements, tx, afterCommit, _notices);
             if (batch.Count == 1)
             {
                 // Alone in its batch a write needs no savepoint: if it is refused, the transaction is rolled back whole.
@@ -154,8 +156,11 @@ internal sealed class Committer : IAsyncDisposable
 }
 
 /// <summary>The open batch transaction as one write sees it.</summary>
-internal sealed class WriteTransaction(StatementCache statements, SqliteTransaction transaction, List<Action> afterCommit)
+internal sealed class WriteTransaction(StatementCache statements, SqliteTransaction transaction, List<Action> afterCommit, WriteNotices notices)
 {
+    /// <summary>The engine's notices; raise one with <see cref="AfterCommit"/>, so that it is heard only once the write is durable.</summary>
+    public WriteNotices Notices => notices;
+
     /// <summary>A prepared statement of the writer's connection inside this transaction; dispose it after its reader.</summary>
     public Statement Command(string sql) => statements.Rent(sql, transaction);
 

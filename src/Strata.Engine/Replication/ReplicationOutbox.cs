@@ -44,6 +44,7 @@ internal static class ReplicationOutbox
             .With("$z", size).With("$r", rule.Id).With("$d", rule.Destination.Arn).With("$t", now.ToUnixTimeMilliseconds());
         insert.ExecuteNonQuery();
         SetStatus(tx, seq, ReplicationStatus.Pending);
+        tx.AfterCommit(tx.Notices.RaiseReplicationQueued);
     }
 
     public static void SetStatus(WriteTransaction tx, long seq, string status)

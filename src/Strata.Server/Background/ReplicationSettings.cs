@@ -14,8 +14,11 @@ internal sealed record ReplicationSettings(string DataDirectory, string Region)
 
     public long PartSize { get; init; } = 16L * 1024 * 1024;
 
-    /// <summary>How often an idle replicator looks for new items.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// How often an idle replicator looks for items whose retry came due. New items do not wait for it: the write that queues
+    /// one wakes the replicator once it is durable.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Sends that failed this many times show FAILED (before, a passing glitch shows PENDING).</summary>
     public int FailedAfter { get; init; } = 3;

@@ -49,9 +49,13 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
     /// <summary>Versions and bytes sent per bucket since the server started, for `strata admin replication status`.</summary>
     public ReplicationThroughput ThroughputOf(BucketName bucket) => _throughput.GetOrAdd(bucket.Value, _ => new ReplicationThroughput(time.GetUtcNow()));
 
-    /// <summary>Looks for due items now instead of at the next poll (after `replication retry`, `strata replicate` or a recorded batch).</summary>
+    /// <summary>
+    /// Looks for due items now instead of at the next poll: after a write queued one (<see cref="StorageEngine.ReplicationQueued"/>),
+    /// `replication retry`, `strata replicate` or a recorded batch.
+    /// </summary>
     public void Wake()
     {
+        if (_wake.CurrentCount > 0) return; // already woken: a burst of writes costs no exceptions
         try
         {
             _wake.Release();
@@ -76,6 +80,7 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         }
         var recorder = RecordCompletionsAsync();
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
+        engine.ReplicationQueued += Wake;
         try
         {
             await DispatchAsync(slots, stoppingToken);
@@ -85,6 +90,7 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
         }
         finally
         {
+            engine.ReplicationQueued -= Wake;
             // Every slot back means every send has ended; the completions they left are then recorded before stopping.
             for (var i = 0; i < settings.Concurrency; i++) await slots.WaitAsync(CancellationToken.None);
             _completions.Writer.TryComplete();
