@@ -12,8 +12,8 @@ namespace Strata.Server.Auth;
 /// </summary>
 internal static class PostFormSignature
 {
-    /// <summary>The principal that signed the form; null when the form carries no policy and no signature.</summary>
-    public static Principal? Verify(IReadOnlyDictionary<string, string> fields, Credentials credentials, string region, bool sigV2Enabled)
+    /// <summary>The principal that signed the form, and its key; null when the form carries no policy and no signature.</summary>
+    public static SignedForm? Verify(IReadOnlyDictionary<string, string> fields, Credentials credentials, string region, bool sigV2Enabled)
     {
         if (!fields.TryGetValue("policy", out var policy) || policy.Length == 0)
         {
@@ -33,7 +33,7 @@ internal static class PostFormSignature
             : sigV2Enabled ? VerifyV2(fields, policy, credentials) : throw S3Fail.Exception(StrataError.InvalidRequest, SigV2Verifier.TurnedOffMessage);
     }
 
-    private static Principal VerifyV4(IReadOnlyDictionary<string, string> fields, string policy, Credentials credentials, string region)
+    private static SignedForm VerifyV4(IReadOnlyDictionary<string, string> fields, string policy, Credentials credentials, string region)
     {
         var algorithm = Required(fields, "x-amz-algorithm");
         var credential = Required(fields, "x-amz-credential");
@@ -61,16 +61,16 @@ internal static class PostFormSignature
         if (!SigV4.TryDecodeHex(signature, claimed)) throw Mismatch();
         HMACSHA256.HashData(SigningKeyCache.Derive(secret, parts[1], region), Encoding.UTF8.GetBytes(policy), computed);
         if (!SigV4.SignaturesMatch(computed, claimed)) throw Mismatch();
-        return credentials.PrincipalOf(parts[0]);
+        return new SignedForm(credentials.PrincipalOf(parts[0]), parts[0]);
     }
 
-    private static Principal VerifyV2(IReadOnlyDictionary<string, string> fields, string policy, Credentials credentials)
+    private static SignedForm VerifyV2(IReadOnlyDictionary<string, string> fields, string policy, Credentials credentials)
     {
         var accessKeyId = Required(fields, "AWSAccessKeyId");
         var signature = Required(fields, "signature");
         var secret = credentials.FindSecret(accessKeyId) ?? throw S3Fail.Exception(StrataError.InvalidAccessKeyId);
         if (!SigV2.Verify(secret, policy, signature)) throw Mismatch();
-        return credentials.PrincipalOf(accessKeyId);
+        return new SignedForm(credentials.PrincipalOf(accessKeyId), accessKeyId);
     }
 
     private static string Required(IReadOnlyDictionary<string, string> fields, string name) =>
@@ -81,3 +81,6 @@ internal static class PostFormSignature
 
     private static StrataException Mismatch() => S3Fail.Exception(StrataError.SignatureDoesNotMatch, SigV4.SignatureMismatchMessage);
 }
+
+/// <summary>Who signed a POST form: the principal its policy's signature names, and that access key's id (for the access log).</summary>
+internal sealed record SignedForm(Principal Principal, string AccessKeyId);

@@ -7,7 +7,7 @@ using Strata.Core;
 namespace Strata.Server.Hosting;
 
 /// <summary>
-/// One line per request when `strata serve --access-log` is on: request id, caller's key id, method, path,
+/// One line per request when `strata serve --access-log` is on: request id, caller's key id (a POST form's signer), method, path,
 /// operation, status, S3 error code, response bytes and time. The query string is never written (a presigned
 /// URL carries its signature there), nor any header; control characters in keys are escaped so a key
 /// cannot forge a line.
@@ -15,6 +15,7 @@ namespace Strata.Server.Hosting;
 internal sealed partial class AccessLog(ILogger<AccessLog> log)
 {
     private static readonly object ErrorCodeKey = new();
+    private static readonly object AccessKeyKey = new();
 
     public bool Enabled => log.IsEnabled(LogLevel.Information);
 
@@ -23,10 +24,14 @@ internal sealed partial class AccessLog(ILogger<AccessLog> log)
 
     public static void NoteError(HttpContext http, string what) => http.Items[ErrorCodeKey] = what;
 
+    /// <summary>The key that signed a request's body rather than the request (a browser POST's form), for this log.</summary>
+    public static void NoteAccessKey(HttpContext http, string accessKeyId) => http.Items[AccessKeyKey] = accessKeyId;
+
     public void Write(HttpContext http, string requestId, string? accessKeyId, S3Operation? operation, long startedAt)
     {
         if (!Enabled) return;
         var error = http.Items.TryGetValue(ErrorCodeKey, out var code) && code is string noted ? noted : "-";
+        accessKeyId ??= http.Items.TryGetValue(AccessKeyKey, out var key) ? key as string : null;
         var milliseconds = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds;
         LogRequest(log, requestId, accessKeyId ?? "-", http.Request.Method, Escape(http.Request.Path.Value ?? "/"),
             operation?.ToString() ?? "-", http.Response.StatusCode, error, http.Response.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", milliseconds);

@@ -37,7 +37,9 @@ internal static class PostObject
         fields["bucket"] = bucket.Value;
 
         var authenticator = ctx.Authenticator;
-        var principal = PostFormSignature.Verify(fields, authenticator.Credentials, authenticator.Region, authenticator.SigV2Enabled) ?? ctx.Principal;
+        var signed = PostFormSignature.Verify(fields, authenticator.Credentials, authenticator.Region, authenticator.SigV2Enabled);
+        if (signed is not null) AccessLog.NoteAccessKey(ctx.Http, signed.AccessKeyId); // the request itself was unsigned
+        var principal = signed?.Principal ?? ctx.Principal;
         (long Min, long Max) range = (0, PutObject.MaxObjectSize);
         if (fields.TryGetValue("policy", out var policyText))
         {

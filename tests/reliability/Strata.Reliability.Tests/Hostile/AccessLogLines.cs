@@ -32,14 +32,22 @@ public sealed class AccessLogLines
         }
         var signature = Regex.Match(url, "X-Amz-Signature=([0-9a-f]+)").Groups[1].Value;
         Assert.NotEmpty(signature);
+        // A browser's POST upload is an unsigned request whose form carries the signature: the line names the form's key.
+        var post = await s3.CreatePresignedPostAsync(new CreatePresignedPostRequest { BucketName = "logged", Key = "posted.txt", Expires = DateTime.UtcNow.AddMinutes(5) });
+        using (var http = new HttpClient())
+        using (var form = Strata.Testing.PostForms.Content(post.Fields, "y"u8.ToArray()))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await http.PostAsync(post.Url, form)).StatusCode);
+        }
 
-        var lines = await WaitForLinesAsync(server, count: 4);
+        var lines = await WaitForLinesAsync(server, count: 5);
         string[] expected =
         [
             $" {PublishedServer.AccessKey} PUT /logged/ CreateBucket 200 - ",
             $" {PublishedServer.AccessKey} PUT /logged/line\\u000abreak: 200 forged PutObject 200 - ",
             $" {PublishedServer.AccessKey} GET /logged/missing.txt GetObject 404 NoSuchKey ",
             $" {PublishedServer.AccessKey} GET /logged/line\\u000abreak: 200 forged GetObject 200 - 1 ",
+            $" {PublishedServer.AccessKey} POST /logged/ PostObject 204 - ",
         ];
         Assert.True(lines.Count == expected.Length && expected.Zip(lines).All(p => p.Second.Contains(p.First, StringComparison.Ordinal)),
             "The access log:\n" + string.Join('\n', lines));
