@@ -35,14 +35,6 @@ public sealed partial class StorageEngine
     public ReplicationConfiguration? GetReplicationConfiguration(BucketName bucket) =>
         GetBucketConfig(bucket, BucketConfigKind.Replication) is { } stored ? ReplicationOutbox.Parse(stored) : null;
 
-    /// <summary>x-amz-replication-status of the version at <paramref name="seq"/>, or null when it has none.</summary>
-    public string? ReplicationStatusOf(long seq)
-    {
-        using var session = Read();
-        using var command = session.Command("SELECT status FROM replication_status WHERE seq = $s").With("$s", seq);
-        return command.ExecuteScalar() as string;
-    }
-
     /// <summary>
     /// The oldest queued item of each key whose next attempt is due, in commit order: a key's later versions wait until its
     /// earlier one is sent, so the destination's stack has the source's order. Walks the outbox in id order and stops at

@@ -170,27 +170,31 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// </summary>
     public (BucketInfo Bucket, ObjectVersion? Version) FindVersion(BucketName bucket, ObjectKey key, VersionId? versionId)
     {
-        var (info, version, _) = FindVersionWithAcl(bucket, key, versionId);
+        var (info, version, _, _) = FindVersionWithAcl(bucket, key, versionId);
         return (info, version);
     }
 
     /// <summary>
-    /// <see cref="FindVersion"/> with the version's stored ACL (versions.acl, null: private, owned by the bucket owner),
-    /// read from the same row: a GET learns the object's owner without a second query.
+    /// <see cref="FindVersion"/> with the version's stored ACL (versions.acl, null: private, owned by the bucket owner) and
+    /// its x-amz-replication-status (null: replication never touched it), read with the same row: a GET learns the
+    /// object's owner and its status without another query.
     /// </summary>
-    public (BucketInfo Bucket, ObjectVersion? Version, string? Acl) FindVersionWithAcl(BucketName bucket, ObjectKey key, VersionId? versionId)
+    public (BucketInfo Bucket, ObjectVersion? Version, string? Acl, string? ReplicationStatus) FindVersionWithAcl(BucketName bucket, ObjectKey key,
+        VersionId? versionId)
     {
         using var session = Read();
         var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
         var keyBytes = key.ToUtf8();
         using var command = session.Command(versionId is null
-            ? $"SELECT {Rows.VersionColumns}, v.acl FROM versions v WHERE bucket_id = $b AND key = $k ORDER BY seq DESC LIMIT 1"
-            : $"SELECT {Rows.VersionColumns}, v.acl FROM versions v WHERE bucket_id = $b AND key = $k AND version_id = $v");
+            ? $"SELECT {Rows.VersionColumns}, v.acl, s.status FROM versions v LEFT JOIN replication_status s ON s.seq = v.seq WHERE v.bucket_id = $b AND v.key = $k ORDER BY v.seq DESC LIMIT 1"
+            : $"SELECT {Rows.VersionColumns}, v.acl, s.status FROM versions v LEFT JOIN replication_status s ON s.seq = v.seq WHERE v.bucket_id = $b AND v.key = $k AND v.version_id = $v");
         command.With("$b", info.Id).With("$k", keyBytes);
         if (versionId is { } id) command.With("$v", id.Value);
         using var r = command.ExecuteReader();
-        if (!r.Read()) return (info, null, null);
-        return (info, Rows.ReadVersion(r, keyBytes), r.IsDBNull(Rows.VersionColumnCount) ? null : r.GetString(Rows.VersionColumnCount));
+        if (!r.Read()) return (info, null, null, null);
+        var acl = r.IsDBNull(Rows.VersionColumnCount) ? null : r.GetString(Rows.VersionColumnCount);
+        var status = r.IsDBNull(Rows.VersionColumnCount + 1) ? null : r.GetString(Rows.VersionColumnCount + 1);
+        return (info, Rows.ReadVersion(r, keyBytes), acl, status);
     }
 
     /// <summary>

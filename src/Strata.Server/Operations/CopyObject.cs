@@ -96,7 +96,7 @@ internal static class CopyObject
     {
         source = CopySource.Parse(ctx.Request.Header("x-amz-copy-source")!);
         ctx.Require(source.VersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", source.Bucket, source.Key, source.VersionId);
-        var (sourceBucket, found, sourceAcl) = ctx.Engine.FindVersionWithAcl(source.Bucket, source.Key, source.VersionId);
+        var (sourceBucket, found, sourceAcl, _) = ctx.Engine.FindVersionWithAcl(source.Bucket, source.Key, source.VersionId);
         if (found is { IsDeleteMarker: true } && source.VersionId is not null)
         {
             S3Fail.With(StrataError.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");

@@ -38,7 +38,7 @@ internal static class GetObject
         // the read then happens after the write, which is what strong consistency allows.
         for (var attempt = 0; ; attempt++)
         {
-            var (bucket, version, acl) = ctx.Engine.FindVersionWithAcl(bucketName, key, versionId);
+            var (bucket, version, acl, replicationStatus) = ctx.Engine.FindVersionWithAcl(bucketName, key, versionId);
             var found = Check(version, versionId);
             ctx.Authorizer.CheckObjectOwner(ctx.Principal, bucketName, acl, Core.Acls.AclPermission.Read);
             var preconditions = HttpValues.ReadPreconditions(ctx.Request);
@@ -61,7 +61,7 @@ internal static class GetObject
             {
                 ObjectResponse.WriteHeaders(ctx.Response, bucket, found, ctx.Request.Query);
                 ObjectLockHeaders.Write(ctx, found);
-                ReplicationHeaders.WriteStatus(ctx, bucket, found);
+                ReplicationHeaders.WriteStatus(ctx, replicationStatus);
                 if (versionId is null) ExpirationHeader.Write(ctx, bucketName, key, found.Size, found.Tags, found.LastModified);
                 if (range is { } r)
                 {

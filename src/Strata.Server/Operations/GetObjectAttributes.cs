@@ -26,7 +26,7 @@ internal static class GetObjectAttributes
         var maxParts = HttpValues.MaxKeys(ctx.Request.Header("x-amz-max-parts"), "max-parts");
         var marker = PartNumberMarker(ctx.Request.Header("x-amz-part-number-marker"));
 
-        var (bucket, version, acl) = ctx.Engine.FindVersionWithAcl(bucketName, key, versionId);
+        var (bucket, version, acl, _) = ctx.Engine.FindVersionWithAcl(bucketName, key, versionId);
         var found = GetObject.Check(version, versionId);
         ctx.Authorizer.CheckObjectOwner(ctx.Principal, bucketName, acl, Core.Acls.AclPermission.Read);
         // Read before the answer starts: a version removed since it was looked up has no parts left to list.

@@ -18,13 +18,9 @@ internal static class ReplicationHeaders
     public static bool IsReplicaWrite(S3Context ctx) =>
         !ctx.Caller.IsAnonymous && string.Equals(ctx.Request.Headers[Replica].ToString(), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// S3 sends the status only for a version replication touched. Replication needs versioning on both ends, so a bucket
-    /// that never had versioning skips the lookup; elsewhere it is one point read by the version's seq.
-    /// </summary>
-    public static void WriteStatus(S3Context ctx, BucketInfo bucket, ObjectVersion version)
+    /// <summary>S3 sends the status only for a version replication touched (read with the version, FindVersionWithAcl).</summary>
+    public static void WriteStatus(S3Context ctx, string? status)
     {
-        if (bucket.Versioning == VersioningState.Unversioned) return;
-        if (ctx.Engine.ReplicationStatusOf(version.Seq) is { } status) ctx.Response.Headers[Status] = status;
+        if (status is not null) ctx.Response.Headers[Status] = status;
     }
 }
