@@ -72,9 +72,30 @@ public sealed class ReadyEndpoint
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/_strata/ready")).StatusCode);
     }
 
-    private static async Task<RunningHost> StartAsync(FreeSpaceThreshold minFreeSpace)
+    [Fact]
+    public async Task A_probe_file_left_by_a_crash_is_removed_at_the_next_start()
     {
-        var data = Path.Combine(Path.GetTempPath(), "strata-ready-" + Guid.NewGuid().ToString("N")[..12]);
+        string data, folder;
+        await using (var first = await StartAsync(FreeSpaceThreshold.Default with { Bytes = 1 }, keepData: true))
+        {
+            using var http = new HttpClient { BaseAddress = first.Endpoint };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/_strata/ready")).StatusCode);
+            data = first.Data;
+            folder = Path.Combine(data, "blobs", Readiness.ProbeFolder);
+            Assert.True(Directory.Exists(folder), "the probe writes in its folder of blobs/");
+        }
+        // What a crash between the probe's create and its delete leaves behind.
+        var leftover = Path.Combine(folder, ".ready-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(leftover, [1]);
+
+        await using var second = await StartAsync(FreeSpaceThreshold.Default with { Bytes = 1 }, existing: data);
+
+        Assert.False(File.Exists(leftover));
+    }
+
+    private static async Task<RunningHost> StartAsync(FreeSpaceThreshold minFreeSpace, string? existing = null, bool keepData = false)
+    {
+        var data = existing ?? Path.Combine(Path.GetTempPath(), "strata-ready-" + Guid.NewGuid().ToString("N")[..12]);
         var host = await StrataHost.StartAsync(new StrataServerOptions
         {
             DataDirectory = data,
@@ -83,7 +104,7 @@ public sealed class ReadyEndpoint
             RootSecretKey = StrataServer.SecretKey,
             MinFreeSpace = minFreeSpace,
         }, TextWriter.Null);
-        return new RunningHost(host, data);
+        return new RunningHost(host, data, keepData);
     }
 
     private static async Task<int> RunAsync(string tool, params string[] args)
@@ -93,7 +114,7 @@ public sealed class ReadyEndpoint
         return process.ExitCode;
     }
 
-    private sealed class RunningHost(StrataHost host, string data) : IAsyncDisposable
+    private sealed class RunningHost(StrataHost host, string data, bool keepData) : IAsyncDisposable
     {
         public Uri Endpoint => host.Endpoint;
         public string Data => data;
@@ -101,7 +122,7 @@ public sealed class ReadyEndpoint
         public async ValueTask DisposeAsync()
         {
             await host.DisposeAsync();
-            Directory.Delete(data, recursive: true);
+            if (!keepData) Directory.Delete(data, recursive: true);
         }
     }
 }

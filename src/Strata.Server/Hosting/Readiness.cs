@@ -73,13 +73,16 @@ internal sealed partial class Readiness(StorageEngine engine, FreeSpaceThreshold
         }
     }
 
-    // A new file where object bodies are written: what a PUT needs first. Not fsync'd; a probe is not data.
+    // A new file where object bodies are written: what a PUT needs first. Not fsync'd; a probe is not data. It is made in a
+    // folder of blobs/ as blob files are, so that one a crash left behind is removed by the start-up sweep of unreferenced files.
     private string? Writable()
     {
         var blobs = System.IO.Path.Combine(engine.DataDirectory, "blobs");
-        var probe = System.IO.Path.Combine(Directory.Exists(blobs) ? blobs : engine.DataDirectory, ".ready-" + Guid.NewGuid().ToString("N"));
+        var folder = Directory.Exists(blobs) ? System.IO.Path.Combine(blobs, ProbeFolder) : engine.DataDirectory;
+        var probe = System.IO.Path.Combine(folder, ".ready-" + Guid.NewGuid().ToString("N"));
         try
         {
+            Directory.CreateDirectory(folder);
             using (var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None)) file.WriteByte(1);
             File.Delete(probe);
             return null;
@@ -90,6 +93,9 @@ internal sealed partial class Readiness(StorageEngine engine, FreeSpaceThreshold
             return "the data directory cannot be written";
         }
     }
+
+    /// <summary>The folder of blobs/ that holds the probe while it exists.</summary>
+    public const string ProbeFolder = ".ready";
 
     private string? FreeSpace()
     {
