@@ -120,7 +120,9 @@ public sealed class ConsoleInABrowser(StrataServer server, Chromium chromium) : 
         await page.FillAsync("#accessKeyId", StrataServer.AccessKey);
         await page.FillAsync("#secretKey", StrataServer.SecretKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        try { await page.WaitForURLAsync("**/_strata/console/buckets", new() { Timeout = 5000 }); }
+        // Playwright's default 30 s: the page's load event (its stylesheet and script) came after 5 s once, in a CI run that
+        // ran the reliability suite at the same time, although the sign-in had already landed on the bucket list.
+        try { await page.WaitForURLAsync("**/_strata/console/buckets"); }
         catch (TimeoutException) { throw new Exception(page.Url + "\n" + await page.ContentAsync()); }
     }
 
