@@ -30,7 +30,7 @@ public sealed class RecoveryInABrowser(StrataServer server, Chromium chromium, I
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            await page.WaitForSelectorAsync("header .who", new() { Timeout = 10_000 });
+            await page.WaitForSelectorAsync("header .who"); // Playwright's default 30 s: a loaded CI machine is slow to load a page
         }
         catch (TimeoutException)
         {
@@ -133,7 +133,7 @@ public sealed class RecoveryInABrowser(StrataServer server, Chromium chromium, I
         await page.WaitForSelectorAsync("section.job");
         await Screenshots.TakeAsync(page, "job-progress");
         // console.js polls the job and reloads the page with the report when it ends.
-        await page.WaitForSelectorAsync("section.job[data-state=finished]", new() { Timeout = 15_000 });
+        await page.WaitForSelectorAsync("section.job[data-state=finished]", new() { Timeout = 60_000 }); // a background job on a loaded CI machine
         await Screenshots.TakeAsync(page, "job-report");
 
         Assert.Contains("Done.", await page.Locator("section.job .state").InnerTextAsync());
