@@ -14,17 +14,8 @@ public sealed partial class StorageEngine
     /// </summary>
     public (ObjectVersion? Version, string? Acl) GetObjectAcl(BucketName bucket, ObjectKey key, VersionId? versionId)
     {
-        using var session = Read();
-        var info = BucketReads.Find(session, bucket) ?? throw S3Fail.Exception(StrataError.NoSuchBucket);
-        var keyBytes = key.ToUtf8();
-        using var command = session.Command(versionId is null
-            ? $"SELECT {Rows.VersionColumns}, v.acl FROM versions v WHERE bucket_id = $b AND key = $k ORDER BY seq DESC LIMIT 1"
-            : $"SELECT {Rows.VersionColumns}, v.acl FROM versions v WHERE bucket_id = $b AND key = $k AND version_id = $v");
-        command.With("$b", info.Id).With("$k", keyBytes);
-        if (versionId is { } id) command.With("$v", id.Value);
-        using var r = command.ExecuteReader();
-        if (!r.Read()) return (null, null);
-        return (Rows.ReadVersion(r, keyBytes), r.IsDBNull(Rows.VersionColumnCount) ? null : r.GetString(Rows.VersionColumnCount));
+        var (_, version, acl, _) = FindVersionWithAcl(bucket, key, versionId);
+        return (version, acl);
     }
 
     /// <summary>
