@@ -26,15 +26,19 @@ public class ReplicationPair : IAsyncLifetime
         await Destination.DisposeAsync();
     }
 
-    public static async Task AddRemoteAsync(StrataServer on, string name, StrataServer target)
+    public static Task AddRemoteAsync(StrataServer on, string name, StrataServer target) =>
+        AddRemoteAsync(on, name, target.Endpoint, StrataServer.AccessKey, StrataServer.SecretKey);
+
+    /// <summary>Adds a remote (path-style) to <paramref name="on"/> through the admin API, as `strata admin remote add` does.</summary>
+    public static async Task AddRemoteAsync(StrataServer on, string name, Uri endpoint, string accessKeyId, string secretAccessKey)
     {
         using var admin = on.CreateSigned();
         var body = JsonSerializer.Serialize(new
         {
             name,
-            endpoint = target.Endpoint.ToString(),
-            accessKeyId = StrataServer.AccessKey,
-            secretAccessKey = StrataServer.SecretKey,
+            endpoint = endpoint.ToString(),
+            accessKeyId,
+            secretAccessKey,
             pathStyle = true,
         });
         using var response = await admin.SendAsync(HttpMethod.Post, "/_strata/admin/remotes", body: body);

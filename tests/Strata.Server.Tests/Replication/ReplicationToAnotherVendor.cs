@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Strata.Server.Tests.Replication;
 
@@ -25,19 +24,7 @@ public sealed class ReplicationToAnotherVendor(ThirdPartyS3 vendor) : IClassFixt
         await moto.PutBucketAsync(target);
         await moto.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = target, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
 
-        using (var admin = _source.CreateSigned())
-        {
-            var body = JsonSerializer.Serialize(new
-            {
-                name = "moto",
-                endpoint = vendor.Endpoint.ToString(),
-                accessKeyId = vendor.AccessKey,
-                secretAccessKey = vendor.SecretKey,
-                pathStyle = true,
-            });
-            using var added = await admin.SendAsync(HttpMethod.Post, "/_strata/admin/remotes", body: body);
-            Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
-        }
+        await ReplicationPair.AddRemoteAsync(_source, "moto", vendor.Endpoint, vendor.AccessKey, vendor.SecretKey);
         var source = await _source.CreateBucketAsync(versioning: true, stem: "src");
         using var s3 = _source.CreateClient();
         await s3.PutBucketReplicationAsync(new PutBucketReplicationRequest { BucketName = source, Configuration = ReplicationPair.Configuration("arn:strata:remote:moto:" + target) });
