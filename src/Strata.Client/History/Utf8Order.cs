@@ -1,8 +1,9 @@
 namespace Strata.Client.History;
 
 /// <summary>S3's key order: UTF-8 bytes, which is code point order (UTF-16 ordinal differs above U+FFFF).</summary>
-internal static class Utf8Order
+public static class Utf8Order
 {
+    /// <summary>Negative when <paramref name="a"/> lists before <paramref name="b"/>, zero when equal, positive after.</summary>
     public static int Compare(string a, string b)
     {
         var left = a.EnumerateRunes();

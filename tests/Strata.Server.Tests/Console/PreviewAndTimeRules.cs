@@ -1,3 +1,4 @@
+using Strata.Client.History;
 using Strata.WebConsole.Pages.History;
 using Strata.WebConsole.Pages.Restore;
 
@@ -52,9 +53,9 @@ public sealed class PreviewAndTimeRules
     {
         // U+FF5E (a BMP character) sorts before U+1F600 (an emoji, a surrogate pair in UTF-16) in UTF-8 order,
         // though UTF-16 ordinal order puts the surrogate (0xD83D) first.
-        Assert.True(KeyOrder.Compare("a/\uFF5E", "a/\U0001F600") < 0);
+        Assert.True(Utf8Order.Compare("a/\uFF5E", "a/\U0001F600") < 0);
         Assert.True(string.CompareOrdinal("a/\uFF5E", "a/\U0001F600") > 0);
-        Assert.True(KeyOrder.Compare("a", "a/") < 0);
-        Assert.Equal(0, KeyOrder.Compare("photos/x.png", "photos/x.png"));
+        Assert.True(Utf8Order.Compare("a", "a/") < 0);
+        Assert.Equal(0, Utf8Order.Compare("photos/x.png", "photos/x.png"));
     }
 }

@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using Strata.Client.History;
 using Strata.Client.Recovery;
 
 namespace Strata.WebConsole.Pages.Restore;
@@ -63,7 +64,7 @@ public sealed record RestorePlan(string Bucket, string Prefix, DateTimeOffset At
             var page = await s3.ListObjectsV2Async(request, cancellationToken);
             foreach (var current in page.S3Objects ?? [])
             {
-                while (i < copies.Count && KeyOrder.Compare(copies[i], current.Key) < 0) back.Add(copies[i++]);
+                while (i < copies.Count && Utf8Order.Compare(copies[i], current.Key) < 0) back.Add(copies[i++]);
                 if (i < copies.Count && copies[i] == current.Key) changed.Add(copies[i++]);
             }
             if (page.IsTruncated != true || page.NextContinuationToken is null) break;
@@ -71,23 +72,5 @@ public sealed record RestorePlan(string Bucket, string Prefix, DateTimeOffset At
         }
         while (i < copies.Count) back.Add(copies[i++]);
         return (back, changed);
-    }
-}
-
-/// <summary>S3's key order: by UTF-8 bytes, which is code point order (UTF-16 ordinal order differs above U+FFFF).</summary>
-internal static class KeyOrder
-{
-    public static int Compare(string a, string b)
-    {
-        var left = a.EnumerateRunes();
-        var right = b.EnumerateRunes();
-        while (true)
-        {
-            var hasLeft = left.MoveNext();
-            var hasRight = right.MoveNext();
-            if (!hasLeft || !hasRight) return hasLeft.CompareTo(hasRight);
-            var order = left.Current.Value.CompareTo(right.Current.Value);
-            if (order != 0) return order;
-        }
     }
 }
