@@ -20,20 +20,11 @@ internal static class ReplicationSender
     public const string SourceLastModified = "x-amz-meta-strata-source-last-modified";
 
     /// <summary>
-    /// Whether an earlier attempt (cut off by a crash or a lost answer) already put this item there: the destination's latest
-    /// version of the key carries its source version id; for a marker, which carries nothing, the key's newest entries
-    /// there are at least <paramref name="markerRun"/> delete markers, as many as lie on the source from this marker down
-    /// to the key's newest version that is not one. (Asking only whether the newest entry is a marker took the first of
-    /// two markers in a row for the second, which then never arrived.)
+    /// Whether an earlier attempt (cut off by a crash or a lost answer) already put this version there: the destination's
+    /// latest version of the key carries its source version id.
     /// </summary>
-    public static async Task<bool> AlreadyThereAsync(IAmazonS3 client, string bucket, OutboxItem item, int markerRun, CancellationToken cancellationToken)
+    public static async Task<bool> VersionAlreadyThereAsync(IAmazonS3 client, string bucket, OutboxItem item, CancellationToken cancellationToken)
     {
-        if (item.IsDeleteMarker)
-        {
-            var listing = await client.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = item.Key.Value, MaxKeys = markerRun }, cancellationToken);
-            var onTop = (listing.Versions ?? []).TakeWhile(v => v.Key == item.Key.Value && v.IsDeleteMarker == true).Count();
-            return onTop >= markerRun;
-        }
         try
         {
             var head = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = item.Key.Value }, cancellationToken);
@@ -43,6 +34,19 @@ internal static class ReplicationSender
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether an earlier attempt already put this delete marker there. A marker carries nothing to recognise it by, so the
+    /// key's newest entries there must be at least <paramref name="markerRun"/> delete markers, as many as lie on the source
+    /// from this marker down to the key's newest version that is not one. (Asking only whether the newest entry is a marker
+    /// took the first of two markers in a row for the second, which then never arrived.)
+    /// </summary>
+    public static async Task<bool> MarkerAlreadyThereAsync(IAmazonS3 client, string bucket, OutboxItem item, int markerRun, CancellationToken cancellationToken)
+    {
+        var listing = await client.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = item.Key.Value, MaxKeys = markerRun }, cancellationToken);
+        var onTop = (listing.Versions ?? []).TakeWhile(v => v.Key == item.Key.Value && v.IsDeleteMarker == true).Count();
+        return onTop >= markerRun;
     }
 
     public static async Task SendMarkerAsync(IAmazonS3 client, string bucket, OutboxItem item, CancellationToken cancellationToken)

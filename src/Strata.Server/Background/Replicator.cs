@@ -206,7 +206,7 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
             {
                 await _retry.ExecuteAsync(async token =>
                 {
-                    if (uncertain && await ReplicationSender.AlreadyThereAsync(client, bucket, item, MarkerRun(item), token)) return;
+                    if (uncertain && await ReplicationSender.MarkerAlreadyThereAsync(client, bucket, item, MarkerRun(item), token)) return;
                     uncertain = true; // an in-place retry follows a failure whose request may have been applied
                     await ReplicationSender.SendMarkerAsync(client, bucket, item, token);
                 }, cancellationToken);
@@ -218,7 +218,7 @@ internal sealed partial class Replicator(StorageEngine engine, ReplicationTarget
                 if (version is null || version.Seq != item.Seq) throw new VersionGoneException();
                 await _retry.ExecuteAsync(async token =>
                 {
-                    if (uncertain && await ReplicationSender.AlreadyThereAsync(client, bucket, item, markerRun: 0, token)) return;
+                    if (uncertain && await ReplicationSender.VersionAlreadyThereAsync(client, bucket, item, token)) return;
                     uncertain = true;
                     await ReplicationSender.SendVersionAsync(engine, client, bucket, version, settings, token);
                 }, cancellationToken);
