@@ -74,4 +74,25 @@ public sealed class ExpirationHeaders(StrataServer server) : IClassFixture<Strat
         await s3.DeleteLifecycleConfigurationAsync(bucket);
         Assert.Null((await s3.GetObjectMetadataAsync(bucket, "keep/a.txt")).Expiration);
     }
+
+    [Fact]
+    public async Task A_multipart_upload_is_matched_by_the_tags_it_was_started_with()
+    {
+        var bucket = await server.CreateBucketAsync();
+        using var s3 = server.CreateClient();
+        await PutRulesAsync(s3, bucket, Expire("temp-tagged", 7, new LifecycleTagPredicate { Tag = new Tag { Key = "class", Value = "temp" } }));
+
+        async Task<CompleteMultipartUploadResponse> UploadAsync(string key, List<Tag> tags)
+        {
+            var upload = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key, TagSet = tags });
+            var part = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[100]) });
+            return await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)] });
+        }
+
+        var tagged = await UploadAsync("a.bin", [new Tag { Key = "class", Value = "temp" }]);
+        var untagged = await UploadAsync("b.bin", []);
+
+        Assert.Equal("temp-tagged", tagged.Expiration?.RuleId);
+        Assert.Null(untagged.Expiration);
+    }
 }

@@ -37,6 +37,6 @@ internal static class CompletedUploads
         using var r = find.ExecuteReader();
         if (!r.Read()) return null;
         var version = Rows.ReadVersion(r);
-        return new CompleteMultipartResult(new PutObjectResult(version.VersionId, version.ETag, version.LastModified, state), version.Size, version.Checksum);
+        return new CompleteMultipartResult(new PutObjectResult(version.VersionId, version.ETag, version.LastModified, state), version.Size, version.Checksum, version.Tags);
     }
 }

@@ -187,7 +187,7 @@ internal static class MultipartWrites
         using (var delete = tx.Command("DELETE FROM uploads WHERE id = $u").With("$u", upload)) delete.ExecuteNonQuery();
         blobs.Figures.Record(tx, bucket, new Diagnostics.BucketDelta(Uploads: -1));
         CompletedUploads.Remember(tx, bucket, key, uploadId, seq, partList, now);
-        return new CompleteMultipartResult(put, size, checksum);
+        return new CompleteMultipartResult(put, size, checksum, command.Tags);
     }
 
     /// <summary>

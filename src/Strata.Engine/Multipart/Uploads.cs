@@ -29,7 +29,8 @@ public sealed record ObjectPart(int PartNumber, long Offset, long Size, string? 
     public byte[]? BodyHash { get; init; }
 }
 
-public sealed record CompleteMultipartResult(PutObjectResult Put, long Size, Checksum? Checksum);
+/// <param name="Tags">The new version's tags (the upload's), for the answer's x-amz-expiration.</param>
+public sealed record CompleteMultipartResult(PutObjectResult Put, long Size, Checksum? Checksum, Core.Tagging.TagSet Tags);
 
 public static class MultipartLimits
 {

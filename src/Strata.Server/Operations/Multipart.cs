@@ -151,11 +151,7 @@ internal static class Multipart
 
         // S3 names the version only where versioning is Enabled: a null version (Suspended) is sent without the header.
         if (result.Put.Versioning == VersioningState.Enabled) ctx.Response.Headers["x-amz-version-id"] = result.Put.VersionId.Value;
-        // The upload's tags are on the version now: read it back only when the bucket has lifecycle rules to match them.
-        if (ctx.Lifecycle.Of(bucket) is not null && ctx.Engine.FindVersion(bucket, key, null).Version is { } written && written.VersionId == result.Put.VersionId)
-        {
-            ExpirationHeader.Write(ctx, bucket, key, written.Size, written.Tags, written.LastModified);
-        }
+        ExpirationHeader.Write(ctx, bucket, key, result.Size, result.Tags, result.Put.LastModified);
         await using var xml = S3Xml.CreateWriter(ctx.Response);
         await xml.WriteStartDocumentAsync();
         await xml.WriteStartElementAsync(null, "CompleteMultipartUploadResult", S3Xml.Namespace);
