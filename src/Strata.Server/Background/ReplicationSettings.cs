@@ -18,7 +18,7 @@ internal sealed record ReplicationSettings(string DataDirectory, string Region)
     /// How often an idle replicator looks for items whose retry came due. New items do not wait for it: the write that queues
     /// one wakes the replicator once it is durable.
     /// </summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollInterval { get; init; }
 
     /// <summary>Sends that failed this many times show FAILED (before, a passing glitch shows PENDING).</summary>
     public int FailedAfter { get; init; } = 3;

@@ -73,6 +73,10 @@ public sealed class StrataServerOptions
 
     /// <summary>The longest wait between two attempts of a failing replication (the backoff doubles up to it).</summary>
     public TimeSpan ReplicationRetryMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often an idle replicator looks for retries that came due (tests lengthen it to show that writes wake it).</summary>
+    internal TimeSpan ReplicationPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>HOST:PORT of a separate plain-HTTP listener for /metrics; null: /metrics is answered on the S3 port.</summary>
     public string? MetricsListen { get; set; }
 
@@ -243,6 +247,7 @@ public sealed class StrataHost : IAsyncDisposable
         {
             Concurrency = Math.Max(1, options.ReplicationConcurrency),
             RetryMax = options.ReplicationRetryMax,
+            PollInterval = options.ReplicationPollInterval,
         });
         builder.Services.AddSingleton<Background.ReplicationTargets>();
         builder.Services.AddSingleton<Background.Replicator>();

@@ -9,7 +9,22 @@ namespace Strata.Server.Tests.Replication;
 /// </summary>
 public class ReplicationPair : IAsyncLifetime
 {
-    public StrataServer Source { get; } = new() { Configure = o => o.ReplicationRetryMax = TimeSpan.FromSeconds(1) };
+    public ReplicationPair()
+        : this(sourcePoll: null)
+    {
+    }
+
+    /// <param name="sourcePoll">How often the source's idle replicator polls its outbox (null: the server's default).</param>
+    protected ReplicationPair(TimeSpan? sourcePoll) => Source = new()
+    {
+        Configure = o =>
+        {
+            o.ReplicationRetryMax = TimeSpan.FromSeconds(1);
+            if (sourcePoll is { } poll) o.ReplicationPollInterval = poll;
+        },
+    };
+
+    public StrataServer Source { get; }
     public StrataServer Destination { get; } = new() { KeepPort = true, Configure = o => o.ReplicationRetryMax = TimeSpan.FromSeconds(1) };
 
     public async Task InitializeAsync()
