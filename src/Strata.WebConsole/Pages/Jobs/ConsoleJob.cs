@@ -33,14 +33,19 @@ public sealed partial class ConsoleJob
 
     public RecoveryProgress Progress { get; } = new();
 
-    public DateTimeOffset? Finished { get; private set; }
+    // How the run ended, published whole once (a page on another thread sees all of it or none of it).
+    private sealed record Outcome(DateTimeOffset Finished, RecoveryReport? Report, string? Error);
 
-    public RecoveryReport? Report { get; private set; }
+    private Outcome? _outcome;
+
+    public DateTimeOffset? Finished => Volatile.Read(ref _outcome)?.Finished;
+
+    public RecoveryReport? Report => Volatile.Read(ref _outcome)?.Report;
 
     /// <summary>Why the run stopped before its end (the walk was refused, an unexpected error), in plain words.</summary>
-    public string? Error { get; private set; }
+    public string? Error => Volatile.Read(ref _outcome)?.Error;
 
-    public bool IsRunning => Finished is null;
+    public bool IsRunning => Volatile.Read(ref _outcome) is null;
 
     /// <summary>The running task; kept so the job is owned, never a fire-and-forget.</summary>
     public Task? Task { get; private set; }
@@ -48,27 +53,29 @@ public sealed partial class ConsoleJob
     public void Start(Func<RecoveryProgress, CancellationToken, Task<RecoveryReport>> run, TimeProvider time, ILogger log) =>
         Task = System.Threading.Tasks.Task.Run(async () =>
         {
+            RecoveryReport? report = null;
+            string? error = null;
             try
             {
-                Report = await run(Progress, CancellationToken.None);
+                report = await run(Progress, CancellationToken.None);
             }
             catch (OperationCanceledException)
             {
-                Error = "The restore was stopped before its end; what was done stays done, and a new restore does only what is left.";
+                error = "The restore was stopped before its end; what was done stays done, and a new restore does only what is left.";
             }
             catch (Exception e) when (e is Strata.Client.StrataClientException or Amazon.Runtime.AmazonServiceException)
             {
-                Error = e.Message;
+                error = e.Message;
             }
             catch (Exception e)
             {
                 // Owned here, not lost: the page says the run stopped, the log has the details (never a secret).
                 LogFailed(log, Bucket, e);
-                Error = "The restore stopped on an unexpected error (the server's log has the details). What was done stays done; a new restore does only what is left.";
+                error = "The restore stopped on an unexpected error (the server's log has the details). What was done stays done; a new restore does only what is left.";
             }
             finally
             {
-                Finished = time.GetUtcNow();
+                Volatile.Write(ref _outcome, new Outcome(time.GetUtcNow(), report, error));
             }
         });
 
